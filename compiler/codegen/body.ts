@@ -1,0 +1,825 @@
+/**
+ * Plans rule bodies into Wasm, continuation-passing: each expression is emitted with the rest of the body nested
+ * inside it, so iteration becomes a loop around "the rest" and failure is a branch to the innermost failure label
+ * (the next iteration, or the end of the enclosing block). Terms, references into base and virtual documents,
+ * unification, calls, negation, `every`, comprehensions and `with` live here; whole rules are in rules.ts.
+ */
+import type { Body, Expr, RefTerm, Term, VarTerm, WithModifier } from "../syntax/ast";
+import { Op } from "../wasm/encoding";
+import { FunctionBuilder, Label } from "../wasm/function";
+import { isConstant, ModuleContext } from "./module";
+import { hasValueRules, RuleNode } from "./tree";
+import { refName } from "./with-targets";
+import type { RuleFunctions } from "./rules";
+import { calleeOf, Callee } from "./callee";
+
+/** A value produced by planning a term: held in a local or (constants) in a global. */
+export type Val = { readonly local: number } | { readonly global: number };
+
+/** Comparisons used as a whole expression are planned as a branch on the runtime's compare, not a call. */
+const COMPARISONS = new Set(["equal", "neq", "lt", "lte", "gt", "gte"]);
+
+export class BodyPlanner {
+  private readonly vars = new Map<string, number>();
+  private bound = new Set<string>();
+  /** Where a failing expression branches: the innermost enclosing failure block or scan step. */
+  fail!: Label;
+
+  constructor(
+    readonly ctx: ModuleContext,
+    readonly fb: FunctionBuilder,
+    readonly rules: RuleFunctions,
+  ) {}
+
+  // -------------------------------------------------------------------------------------------------------
+  // Variables and values
+
+  localFor(name: string): number {
+    let local = this.vars.get(name);
+    if (local === undefined) {
+      local = this.fb.local();
+      this.vars.set(name, local);
+    }
+    return local;
+  }
+
+  isBound(name: string): boolean {
+    return this.bound.has(name);
+  }
+
+  /** Binds a variable to a value (copying it into the variable's local) for the rest of the plan. */
+  bind(name: string, v: Val): void {
+    this.load(v);
+    this.fb.set(this.localFor(name));
+    this.bound.add(name);
+  }
+
+  /** Runs `plan` and forgets every binding it made afterwards: for scopes whose bindings must not leak. */
+  scoped(plan: () => void): void {
+    const saved = new Set(this.bound);
+    plan();
+    this.bound = saved;
+  }
+
+  load(v: Val): void {
+    if ("local" in v) this.fb.get(v.local);
+    else this.fb.globalGet(v.global);
+  }
+
+  /** Copies the i32 on the stack into a fresh local. */
+  temp(): Val {
+    const local = this.fb.local();
+    this.fb.set(local);
+    return { local };
+  }
+
+  failIfZero(v: Val): void {
+    this.load(v);
+    this.fb.op(Op.I32Eqz).brIf(this.fail);
+  }
+
+  withFail(label: Label, plan: () => void): void {
+    const saved = this.fail;
+    this.fail = label;
+    plan();
+    this.fail = saved;
+  }
+
+  /** Emits `call rt(name)` on the given values; the result (if any) stays on the stack. */
+  callRt(name: string, ...args: Array<Val | number>): void {
+    for (const a of args) {
+      if (typeof a === "number") this.fb.i32Const(a);
+      else this.load(a);
+    }
+    this.fb.call(this.ctx.rt(name));
+  }
+
+  /**
+   * Iterates over the elements of a collection (nothing for scalars). `body` is planned once with the key and
+   * value of the current element; its failures continue with the next element.
+   */
+  scan(coll: Val, body: (key: () => Val, value: () => Val, next: Label) => void): void {
+    const fb = this.fb;
+    const count = fb.local();
+    const pos = fb.local();
+    const current = fb.local();
+    this.callRt("rt_iter_count", coll);
+    fb.set(count).i32Const(0).set(pos);
+    fb.block((exit) =>
+      fb.loop((top) => {
+        fb.get(pos).get(count).op(Op.I32GeS).brIf(exit);
+        fb.get(pos).set(current).get(pos).i32Const(1).op(Op.I32Add).set(pos);
+        let keyVal: Val | undefined;
+        let valueVal: Val | undefined;
+        fb.block((next) =>
+          this.withFail(next, () =>
+            body(
+              () => (keyVal ??= (this.callRt("rt_iter_key", coll, { local: current }), this.temp())),
+              () => (valueVal ??= (this.callRt("rt_iter_value", coll, { local: current }), this.temp())),
+              next,
+            ),
+          ),
+        );
+        fb.br(top);
+      }),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Bodies and expressions
+
+  planBody(body: Body, k: () => void): void {
+    this.planExprs(body, 0, k);
+  }
+
+  private planExprs(body: Body, i: number, k: () => void): void {
+    if (i === body.length) k();
+    else this.planExpr(body[i], () => this.planExprs(body, i + 1, k));
+  }
+
+  planExpr(expr: Expr, k: () => void): void {
+    if (expr.with.length > 0) return this.planWith(expr, k);
+    if (expr.negated) return this.planNot(expr, k);
+    const b = expr.body;
+    switch (b.type) {
+      case "some":
+        for (const v of b.vars) this.bound.delete(v.name);
+        return k();
+      case "somein":
+        return this.planTerm(b.collection, (coll) =>
+          this.scan(coll, (key, value) => {
+            const withValue = (): void => this.destructure(b.value, value(), k);
+            if (b.key) this.destructure(b.key, key(), withValue);
+            else withValue();
+          }),
+        );
+      case "every":
+        return this.planEvery(b.key, b.value, b.domain, b.body, k);
+      case "term":
+        return this.planTermExpr(b.term, k);
+    }
+  }
+
+  private planTermExpr(t: Term, k: () => void): void {
+    if (t.type === "call") {
+      const name = refName(t.op);
+      if ((name === "eq" || name === "assign") && t.args.length === 2) return this.unify(t.args[0], t.args[1], k);
+      if (name !== undefined && COMPARISONS.has(name) && t.args.length === 2 && !this.ctx.withTargets.functions.has(name)) {
+        return this.planTerms(t.args, ([a, b]) => {
+          if (name === "equal" || name === "neq") {
+            this.callRt("opa_value_equal", a, b);
+            if (name === "equal") this.fb.op(Op.I32Eqz);
+          } else {
+            this.callRt("opa_value_compare", a, b);
+            comparisonFails(this.fb, name);
+          }
+          this.fb.brIf(this.fail);
+          k();
+        });
+      }
+    }
+    this.planTerm(t, (v) => {
+      this.callRt("rt_is_false", v);
+      this.fb.brIf(this.fail);
+      k();
+    });
+  }
+
+  private planNot(expr: Expr, k: () => void): void {
+    const outer = this.fail;
+    this.scoped(() =>
+      this.fb.block((inner) =>
+        this.withFail(inner, () => this.planExpr({ ...expr, negated: false }, () => this.fb.br(outer))),
+      ),
+    );
+    k();
+  }
+
+  private planEvery(key: VarTerm | null, value: VarTerm, domain: Term, body: Body, k: () => void): void {
+    const outer = this.fail;
+    this.planTerm(domain, (coll) => {
+      this.scoped(() =>
+        this.scan(coll, (keyOf, valueOf, next) => {
+          if (key) this.bind(key.name, keyOf());
+          this.bind(value.name, valueOf());
+          this.fb.block((bodyFailed) =>
+            this.withFail(bodyFailed, () => this.scoped(() => this.planBody(body, () => this.fb.br(next)))),
+          );
+          this.fb.br(outer);
+        }),
+      );
+      k();
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Unification
+
+  /** Whether a term has an unbound variable where unification would bind it (not inside refs or calls). */
+  needsBinding(t: Term): boolean {
+    switch (t.type) {
+      case "var":
+        return !this.bound.has(t.name) && t.name !== "input" && t.name !== "data";
+      case "array":
+      case "set":
+        return t.items.some((i) => this.needsBinding(i));
+      case "object":
+        return t.entries.some(([k, v]) => this.needsBinding(k) || this.needsBinding(v));
+      default:
+        return false;
+    }
+  }
+
+  unify(a: Term, b: Term, k: () => void): void {
+    const pa = this.needsBinding(a);
+    const pb = this.needsBinding(b);
+    if (!pa && !pb) {
+      return this.planTerms([a, b], ([va, vb]) => {
+        this.callRt("opa_value_equal", va, vb);
+        this.fb.op(Op.I32Eqz).brIf(this.fail);
+        k();
+      });
+    }
+    if (pa && !pb) return this.planTerm(b, (vb) => this.destructure(a, vb, k));
+    if (!pa && pb) return this.planTerm(a, (va) => this.destructure(b, va, k));
+    if (a.type === "array" && b.type === "array") {
+      if (a.items.length !== b.items.length) return this.alwaysFail(k);
+      return this.unifyPairs(a.items.map((x, i) => [x, b.items[i]]), 0, k);
+    }
+    if (a.type === "object" && b.type === "object") {
+      const pairs = matchObjectPatterns(a, b);
+      if (!pairs) return this.alwaysFail(k);
+      return this.unifyPairs(pairs, 0, k);
+    }
+    if (a.type === "var" || b.type === "var") {
+      throw new CodegenError(`unsafe unification of unbound variables`, a);
+    }
+    return this.alwaysFail(k);
+  }
+
+  private unifyPairs(pairs: Array<[Term, Term]>, i: number, k: () => void): void {
+    if (i === pairs.length) return k();
+    this.unify(pairs[i][0], pairs[i][1], () => this.unifyPairs(pairs, i + 1, k));
+  }
+
+  /** A statically impossible unification: the expression always fails (the rest is still planned, unreachable). */
+  private alwaysFail(k: () => void): void {
+    this.fb.br(this.fail);
+    k();
+  }
+
+  /** Unifies a pattern (possibly with unbound variables) with an evaluated value. */
+  destructure(pattern: Term, v: Val, k: () => void): void {
+    if (pattern.type === "var" && !this.bound.has(pattern.name) && pattern.name !== "input" && pattern.name !== "data") {
+      this.bind(pattern.name, v);
+      return k();
+    }
+    if (!this.needsBinding(pattern)) {
+      return this.planTerm(pattern, (pv) => {
+        this.callRt("opa_value_equal", pv, v);
+        this.fb.op(Op.I32Eqz).brIf(this.fail);
+        k();
+      });
+    }
+    if (pattern.type === "array") {
+      this.callRt("opa_value_type", v);
+      this.fb.i32Const(5).op(Op.I32Ne).brIf(this.fail);
+      this.callRt("opa_value_length", v);
+      this.fb.i32Const(pattern.items.length).op(Op.I32Ne).brIf(this.fail);
+      const step = (i: number): void => {
+        if (i === pattern.items.length) return k();
+        this.callRt("rt_array_get", v, i);
+        this.destructure(pattern.items[i], this.temp(), () => step(i + 1));
+      };
+      return step(0);
+    }
+    if (pattern.type === "object") {
+      this.callRt("opa_value_type", v);
+      this.fb.i32Const(6).op(Op.I32Ne).brIf(this.fail);
+      this.callRt("opa_value_length", v);
+      this.fb.i32Const(pattern.entries.length).op(Op.I32Ne).brIf(this.fail);
+      const step = (i: number): void => {
+        if (i === pattern.entries.length) return k();
+        const [keyTerm, valueTerm] = pattern.entries[i];
+        this.planTerm(keyTerm, (key) => {
+          this.callRt("opa_value_get", v, key);
+          const elem = this.temp();
+          this.failIfZero(elem);
+          this.destructure(valueTerm, elem, () => step(i + 1));
+        });
+      };
+      return step(0);
+    }
+    if (pattern.type === "set") {
+      throw new CodegenError("sets cannot contain unbound variables", pattern);
+    }
+    throw new CodegenError(`cannot unify ${pattern.type} pattern`, pattern);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Terms
+
+  planTerms(terms: readonly Term[], k: (vals: Val[]) => void): void {
+    const vals: Val[] = [];
+    const step = (i: number): void => {
+      if (i === terms.length) return k(vals);
+      this.planTerm(terms[i], (v) => {
+        vals[i] = v;
+        step(i + 1);
+      });
+    };
+    step(0);
+  }
+
+  /** Evaluates a term; `k` is planned where it is defined (failures branch out, iteration loops around k). */
+  planTerm(t: Term, k: (v: Val) => void): void {
+    if (isConstant(t)) return k({ global: this.ctx.constant(t) });
+    switch (t.type) {
+      case "var":
+        return this.planVar(t, k);
+      case "ref":
+        return this.planRef(t, k);
+      case "array":
+        return this.planTerms(t.items, (vals) => {
+          this.callRt("opa_array_with_cap", vals.length);
+          const arr = this.temp();
+          for (const v of vals) this.callRt("opa_array_append", arr, v);
+          k(arr);
+        });
+      case "set":
+        return this.planTerms(t.items, (vals) => {
+          this.callRt("opa_set");
+          const set = this.temp();
+          for (const v of vals) this.callRt("opa_set_add", set, v);
+          k(set);
+        });
+      case "object":
+        return this.planTerms(
+          t.entries.flatMap(([key, value]) => [key, value]),
+          (vals) => {
+            this.callRt("opa_object");
+            const obj = this.temp();
+            for (let i = 0; i < vals.length; i += 2) this.callRt("opa_object_insert", obj, vals[i], vals[i + 1]);
+            k(obj);
+          },
+        );
+      case "arraycomp":
+      case "setcomp":
+        return this.planCollectionComprehension(t.type, t.head, t.body, k);
+      case "objectcomp":
+        return this.planObjectComprehension(t.key, t.value, t.body, k);
+      case "call":
+        return this.planCall(t, k);
+      case "template":
+        return this.planTemplate(t.parts, k);
+      default:
+        throw new CodegenError(`unexpected ${t.type} term`, t);
+    }
+  }
+
+  private planVar(t: VarTerm, k: (v: Val) => void): void {
+    if (this.bound.has(t.name)) return k({ local: this.localFor(t.name) });
+    if (t.name === "input") {
+      const v: Val = { global: this.ctx.gInput };
+      this.failIfZero(v);
+      return k(v);
+    }
+    if (t.name === "data") return this.planDataRef([], k);
+    throw new CodegenError(`var ${t.name} is unsafe`, t);
+  }
+
+  private planCollectionComprehension(kind: "arraycomp" | "setcomp", head: Term, body: Body, k: (v: Val) => void): void {
+    if (kind === "arraycomp") this.callRt("opa_array_with_cap", 0);
+    else this.callRt("opa_set");
+    const acc = this.temp();
+    const add = kind === "arraycomp" ? "opa_array_append" : "opa_set_add";
+    this.nested(() => this.planBody(body, () => this.planTerm(head, (v) => this.callRt(add, acc, v))));
+    k(acc);
+  }
+
+  private planObjectComprehension(key: Term, value: Term, body: Body, k: (v: Val) => void): void {
+    this.callRt("opa_object");
+    const acc = this.temp();
+    this.nested(() =>
+      this.planBody(body, () =>
+        this.planTerms([key, value], ([kv, vv]) => {
+          this.callRt("rt_object_insert_unique", acc, kv, vv);
+          this.fb.ifElse(() => this.abort(`object insert conflict`, key));
+        }),
+      ),
+    );
+    k(acc);
+  }
+
+  /** Plans a closed sub-body (comprehension, collected `with`) in its own failure block and binding scope. */
+  nested(plan: () => void): void {
+    this.scoped(() => this.fb.block((done) => this.withFail(done, plan)));
+  }
+
+  private planTemplate(parts: Array<string | Term | Expr>, k: (v: Val) => void): void {
+    const terms = parts.filter((p): p is Term | Expr => typeof p !== "string");
+    this.collectEach(terms, (sets) => {
+      this.callRt("opa_array_with_cap", parts.length);
+      const arr = this.temp();
+      let j = 0;
+      for (const p of parts) {
+        if (typeof p === "string") this.callRt("opa_array_append", arr, { global: this.ctx.stringConstant(p) });
+        else this.callRt("opa_array_append", arr, sets[j++]);
+      }
+      this.callRt("rt_template_string", arr);
+      const out = this.temp();
+      this.failIfZero(out);
+      k(out);
+    });
+  }
+
+  /**
+   * Evaluates each term to the set of its values (empty when undefined), as `print` and templates need. An
+   * embedded expression with `with` modifiers is evaluated under them.
+   */
+  private collectEach(terms: ReadonlyArray<Term | Expr>, k: (sets: Val[]) => void): void {
+    const sets: Val[] = [];
+    for (const t of terms) {
+      this.callRt("opa_set");
+      const set = this.temp();
+      if ("type" in t) {
+        this.nested(() => this.planTerm(t, (v) => this.callRt("opa_set_add", set, v)));
+      } else if (t.body.type === "term") {
+        const holder: VarTerm = { type: "var", name: `$template${this.fb.localCount}`, loc: t.loc };
+        const assign: Term = { type: "call", op: { type: "ref", head: { type: "var", name: "eq", loc: t.loc }, path: [], loc: t.loc }, args: [holder, t.body.term], loc: t.loc };
+        this.nested(() =>
+          this.planExpr({ ...t, body: { type: "term", term: assign, loc: t.loc } }, () =>
+            this.callRt("opa_set_add", set, { local: this.localFor(holder.name) }),
+          ),
+        );
+      } else {
+        throw new CodegenError("a template can only embed terms", t);
+      }
+      sets.push(set);
+    }
+    k(sets);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // References
+
+  planRef(ref: RefTerm, k: (v: Val) => void): void {
+    const head = ref.head;
+    if (head.type === "var" && !this.bound.has(head.name)) {
+      if (head.name === "data") return this.planDataRef(ref.path, k);
+      if (head.name === "input") {
+        const base: Val = { global: this.ctx.gInput };
+        this.failIfZero(base);
+        return this.walk(base, ref.path, 0, k);
+      }
+    }
+    this.planTerm(head, (base) => this.walk(base, ref.path, 0, k));
+  }
+
+  /** Follows `path[i..]` from a value: lookups for known keys, scans for unbound ones. */
+  walk(base: Val, path: readonly Term[], i: number, k: (v: Val) => void): void {
+    if (i === path.length) return k(base);
+    const e = path[i];
+    if (e.type === "var" && !this.bound.has(e.name) && e.name !== "input" && e.name !== "data") {
+      return this.scan(base, (key, value) => {
+        this.bind(e.name, key());
+        this.walk(value(), path, i + 1, k);
+      });
+    }
+    if (this.needsBinding(e)) {
+      return this.scan(base, (key, value) => this.destructure(e, key(), () => this.walk(value(), path, i + 1, k)));
+    }
+    this.planTerm(e, (key) => {
+      this.callRt("opa_value_get", base, key);
+      const v = this.temp();
+      this.failIfZero(v);
+      this.walk(v, path, i + 1, k);
+    });
+  }
+
+  /** A reference under `data`: static descent through the rule tree, then rule values or base documents. */
+  planDataRef(path: readonly Term[], k: (v: Val) => void): void {
+    let node: RuleNode = this.ctx.tree;
+    let i = 0;
+    for (;;) {
+      if (node.rules.length > 0 && node.kind !== "function") {
+        this.fb.call(this.rules.valueFunction(node));
+        const v = this.temp();
+        this.failIfZero(v);
+        return this.walk(v, path, i, k);
+      }
+      if (i === path.length) {
+        const v = this.nodeValue(node);
+        this.failIfZero(v);
+        return k(v);
+      }
+      const e = path[i];
+      if (e.type === "string") {
+        const child = node.children.get(e.value);
+        if (child && hasValueRules(child)) {
+          node = child;
+          i++;
+          continue;
+        }
+        const v = this.baseDocument([...node.path, e.value]);
+        return this.walk(v, path, i + 1, k);
+      }
+      const v = this.nodeValue(node);
+      this.failIfZero(v);
+      return this.walk(v, path, i, k);
+    }
+  }
+
+  /** The whole document at a node: its rules' values merged into the base document. */
+  private nodeValue(node: RuleNode): Val {
+    if (!hasValueRules(node)) return this.baseDocument(node.path, false);
+    this.fb.call(this.rules.materializeFunction(node));
+    return this.temp();
+  }
+
+  /** Looks up a base document by a static path; fails (or, with `failing` false, yields 0) when absent. */
+  baseDocument(path: readonly string[], failing = true): Val {
+    const fb = this.fb;
+    const cur = fb.local();
+    fb.globalGet(this.ctx.gData).set(cur);
+    if (path.length === 0) return { local: cur };
+    fb.block((absent) => {
+      for (const segment of path) {
+        fb.get(cur).op(Op.I32Eqz).brIf(absent);
+        fb.get(cur).globalGet(this.ctx.stringConstant(segment)).call(this.ctx.rt("opa_value_get")).set(cur);
+      }
+    });
+    if (failing) this.failIfZero({ local: cur });
+    return { local: cur };
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Calls
+
+  planCall(call: Term & { type: "call" }, k: (v: Val) => void): void {
+    const callee = calleeOf(this.ctx, call);
+    if (!callee) throw new CodegenError(`undefined function ${refName(call.op) ?? "?"}`, call);
+    const arity = callee.arity;
+    if (callee.kind === "print") {
+      return this.collectEach(call.args, (sets) => {
+        this.callRt("opa_array_with_cap", sets.length);
+        const arr = this.temp();
+        for (const s of sets) this.callRt("opa_array_append", arr, s);
+        this.callRt("rt_print", arr);
+        k({ global: this.ctx.constant({ type: "boolean", value: true, loc: call.loc }) });
+      });
+    }
+    if (call.args.length === arity + 1) {
+      const out = call.args[arity];
+      const inner = { ...call, args: call.args.slice(0, arity) };
+      return this.planCall(inner, (v) => this.destructure(out, v, () => k({ global: this.ctx.constant({ type: "boolean", value: true, loc: call.loc }) })));
+    }
+    if (call.args.length !== arity) throw new CodegenError(`${callee.name}: arity mismatch`, call);
+    this.planTerms(call.args, (args) => {
+      this.emitCall(callee, args, call);
+      const result = this.temp();
+      this.failIfZero(result);
+      if (callee.relation) {
+        return this.scan(result, (_key, value) => k(value()));
+      }
+      k(result);
+    });
+  }
+
+  /** Emits the call itself (with mock dispatch where some `with` may replace the function); leaves the result. */
+  private emitCall(callee: Callee, args: Val[], at: Term): void {
+    const mockable = this.ctx.withTargets.functions.has(callee.name);
+    if (!mockable) return this.emitDirectCall(callee, args, at);
+    const result = this.fb.local();
+    const mock = this.ctx.namedGlobal(`mock:${callee.name}`);
+    const mockValue = this.ctx.namedGlobal(`mockval:${callee.name}`);
+    const fb = this.fb;
+    fb.block((done) => {
+      fb.globalGet(mock).op(Op.I32Eqz);
+      fb.ifElse(() => {
+        this.emitDirectCall(callee, args, at);
+        fb.set(result).br(done);
+      });
+      fb.globalGet(mock).i32Const(-1).op(Op.I32Eq);
+      fb.ifElse(() => {
+        fb.globalGet(mockValue).set(result).br(done);
+      });
+      const replacements = this.rules.mockReplacements(callee.name);
+      replacements.forEach((replacement, i) => {
+        fb.globalGet(mock).i32Const(i + 1).op(Op.I32Eq);
+        fb.ifElse(() => {
+          this.emitDirectCall(replacement, args, at);
+          fb.set(result).br(done);
+        });
+      });
+      fb.i32Const(0).set(result);
+    });
+    fb.get(result);
+  }
+
+  private emitDirectCall(callee: Callee, args: Val[], at: Term): void {
+    const fb = this.fb;
+    switch (callee.kind) {
+      case "user":
+        for (const a of args) this.load(a);
+        fb.call(this.rules.userFunction(callee.node!));
+        return;
+      case "native": {
+        const strict = this.ctx.options.strictBuiltinErrors;
+        if (strict) this.callRt("rt_error_clear");
+        for (const a of args) this.load(a);
+        fb.call(this.ctx.rt(callee.runtimeName!));
+        if (strict) {
+          const r = this.temp();
+          this.callRt("rt_error_get");
+          const err = this.temp();
+          this.load(err);
+          fb.ifElse(() => {
+            this.load(err);
+            fb.call(this.ctx.rt("rt_abort"));
+          });
+          this.load(r);
+        }
+        return;
+      }
+      case "host": {
+        if (args.length > 4) throw new CodegenError(`${callee.name}: host builtins take at most 4 arguments`, at);
+        fb.i32Const(this.ctx.hostBuiltinId(callee.name));
+        for (const a of args) this.load(a);
+        fb.call(this.ctx.rt(`rt_host${args.length}`));
+        return;
+      }
+      default:
+        throw new CodegenError(`cannot call ${callee.name}`, at);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // with
+
+  /**
+   * `expr with t1 as v1 …`: the values are evaluated outside, then the expression is evaluated with input, data,
+   * rule values or functions replaced, collecting the bindings of each solution; the replacements are undone
+   * before the rest of the body runs once per collected solution.
+   */
+  private planWith(expr: Expr, k: () => void): void {
+    this.planTerms(
+      expr.with.map((w) => (this.mockFunctionName(w) !== undefined ? ({ type: "null", loc: w.loc } as Term) : w.value)),
+      (values) => {
+        const saved = this.applyWith(expr.with, values);
+        this.callRt("opa_array_with_cap", 0);
+        const acc = this.temp();
+        const before = new Set(this.bound);
+        let newlyBound: string[] = [];
+        this.nested(() =>
+          this.planExpr({ ...expr, with: [] }, () => {
+            newlyBound = [...this.bound].filter((n) => !before.has(n));
+            this.callRt("opa_array_with_cap", newlyBound.length);
+            const tuple = this.temp();
+            for (const n of newlyBound) this.callRt("opa_array_append", tuple, { local: this.localFor(n) });
+            this.callRt("opa_array_append", acc, tuple);
+          }),
+        );
+        this.restoreWith(saved);
+        this.scan(acc, (_key, tupleOf) => {
+          const tuple = tupleOf();
+          newlyBound.forEach((n, j) => {
+            this.callRt("rt_array_get", tuple, j);
+            this.bind(n, this.temp());
+          });
+          k();
+        });
+      },
+    );
+  }
+
+  /** The function or builtin a `with` replaces by another function, if the replacement names one. */
+  private mockFunctionName(w: WithModifier): string | undefined {
+    const target = refName(w.target);
+    if (target === undefined || !this.ctx.withTargets.functions.has(target)) return undefined;
+    if (w.value.type !== "var" && w.value.type !== "ref") return undefined;
+    if (w.value.type === "var" && this.bound.has(w.value.name)) return undefined;
+    const name = refName(w.value);
+    if (name === undefined) return undefined;
+    return this.rules.functionByName(name) ? name : undefined;
+  }
+
+  private applyWith(mods: readonly WithModifier[], values: Val[]): Array<[number, number]> {
+    const fb = this.fb;
+    const saved: Array<[number, number]> = [];
+    const save = (global: number): void => {
+      if (saved.some(([g]) => g === global)) return;
+      const local = fb.local();
+      fb.globalGet(global).set(local);
+      saved.push([global, local]);
+    };
+    save(this.ctx.gMemo);
+    mods.forEach((w, i) => {
+      const target = refName(w.target);
+      if (target === undefined) throw new CodegenError("unsupported with target", w.target);
+      const segments = target.split(".");
+      if (segments[0] === "input") {
+        save(this.ctx.gInput);
+        this.setPath(this.ctx.gInput, segments.slice(1), values[i]);
+      } else if (this.ctx.withTargets.functions.has(target)) {
+        const mock = this.ctx.namedGlobal(`mock:${target}`);
+        save(mock);
+        const replacement = this.mockFunctionName(w);
+        if (replacement !== undefined) {
+          const index = this.rules.mockReplacements(target).findIndex((c) => c.name === replacement);
+          fb.i32Const(index + 1).globalSet(mock);
+        } else {
+          const mockValue = this.ctx.namedGlobal(`mockval:${target}`);
+          save(mockValue);
+          this.load(values[i]);
+          fb.globalSet(mockValue).i32Const(-1).globalSet(mock);
+        }
+      } else if (segments[0] === "data") {
+        const path = segments.slice(1);
+        save(this.ctx.gData);
+        this.setPath(this.ctx.gData, path, values[i]);
+        const override = this.ctx.namedGlobal(`override:${JSON.stringify(path)}`);
+        save(override);
+        this.load(values[i]);
+        fb.globalSet(override);
+      } else {
+        throw new CodegenError(`with: ${target} cannot be replaced`, w.target);
+      }
+    });
+    this.rules.emitNewMemoTable(fb);
+    return saved;
+  }
+
+  private setPath(global: number, path: string[], value: Val): void {
+    const fb = this.fb;
+    if (path.length === 0) {
+      this.load(value);
+      fb.globalSet(global);
+      return;
+    }
+    fb.i32Const(path.length).call(this.ctx.rt("opa_array_with_cap"));
+    const arr = this.temp();
+    for (const p of path) this.callRt("opa_array_append", arr, { global: this.ctx.stringConstant(p) });
+    fb.globalGet(global);
+    this.load(arr);
+    this.load(value);
+    fb.call(this.ctx.rt("rt_value_upsert")).globalSet(global);
+  }
+
+  private restoreWith(saved: Array<[number, number]>): void {
+    for (const [global, local] of saved) this.fb.get(local).globalSet(global);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Errors
+
+  /** Aborts evaluation with `<file>:<row>:<col>: <message>`, as OPA's Wasm modules report runtime errors. */
+  abort(message: string, at: { loc: { file: string; row: number; col: number } }): void {
+    const ptr = this.ctx.message(`${at.loc.file}:${at.loc.row}:${at.loc.col}: ${message}`);
+    this.fb.i32Const(ptr).call(this.ctx.rt("rt_abort"));
+  }
+}
+
+/** Leaves 1 on the stack when a comparison result (from opa_value_compare) means the comparison is false. */
+function comparisonFails(fb: FunctionBuilder, name: string): void {
+  switch (name) {
+    case "lt":
+      fb.i32Const(0).op(Op.I32GeS);
+      return;
+    case "lte":
+      fb.i32Const(0).op(Op.I32GtS);
+      return;
+    case "gt":
+      fb.i32Const(1).op(Op.I32LtS);
+      return;
+    case "gte":
+      fb.i32Const(0).op(Op.I32LtS);
+      return;
+  }
+}
+
+/** Pairs the entries of two object patterns by constant key; undefined when their key sets differ. */
+function matchObjectPatterns(a: Term & { type: "object" }, b: Term & { type: "object" }): Array<[Term, Term]> | undefined {
+  if (a.entries.length !== b.entries.length) return undefined;
+  const pairs: Array<[Term, Term]> = [];
+  for (const [ka, va] of a.entries) {
+    if (!isConstant(ka)) return undefined;
+    const match = b.entries.find(([kb]) => isConstant(kb) && JSON.stringify(stripLoc(kb)) === JSON.stringify(stripLoc(ka)));
+    if (!match) return undefined;
+    pairs.push([va, match[1]]);
+  }
+  return pairs;
+}
+
+function stripLoc(t: Term): unknown {
+  return JSON.parse(JSON.stringify(t, (key, value) => (key === "loc" ? undefined : value)));
+}
+
+export class CodegenError extends Error {
+  constructor(
+    message: string,
+    readonly at: { loc: Term["loc"] },
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,375 @@
+/**
+ * Generates one Wasm function per rule-tree node that a plan refers to: the value of the rules at a node
+ * (complete, multi-value, single-value ref rules; memoised per evaluation), the whole document of a node (base
+ * data merged with its rules' values), and user functions. Conflicts abort with OPA's messages and the
+ * location of the rule that produced the conflicting value.
+ */
+import type { Body, Rule, Term } from "../syntax/ast";
+import type { CheckedRule } from "../check/program";
+import { Op } from "../wasm/encoding";
+import { FunctionBuilder } from "../wasm/function";
+import { BodyPlanner, Val } from "./body";
+import { Callee, calleeByName } from "./callee";
+import { isConstant, ModuleContext } from "./module";
+import { hasValueRules, pathKey, RuleNode } from "./tree";
+
+const TRUE: Term = { type: "boolean", value: true, loc: { file: "", row: 0, col: 0, offset: 0, end: 0 } };
+/** Marks a memo slot whose rule was evaluated and is undefined (no value lives at address 1). */
+const MEMO_UNDEFINED = 1;
+
+export class RuleFunctions {
+  private memoTableFn?: number;
+
+  constructor(readonly ctx: ModuleContext) {}
+
+  /** The function computing the value of the rules at a node. */
+  valueFunction(node: RuleNode): number {
+    const key = "value:" + pathKey(node.path);
+    return this.ctx.lazyFunction(key, "data." + node.path.join("."), 0, () => this.generateValue(node));
+  }
+
+  /** The function computing a node's whole document. */
+  materializeFunction(node: RuleNode): number {
+    const key = "doc:" + pathKey(node.path);
+    return this.ctx.lazyFunction(key, "doc:data." + node.path.join("."), 0, () => this.generateDocument(node));
+  }
+
+  userFunction(node: RuleNode): number {
+    const key = "fn:" + pathKey(node.path);
+    const arity = node.rules[0].rule.head.args!.length;
+    return this.ctx.lazyFunction(key, "data." + node.path.join("."), arity, () => this.generateFunction(node, arity));
+  }
+
+  functionByName(name: string): Callee | undefined {
+    return calleeByName(this.ctx, name, 0);
+  }
+
+  /** The functions some `with` may substitute for `name`, in a stable order (their position + 1 is the mock id). */
+  mockReplacements(name: string): Callee[] {
+    const out: Callee[] = [];
+    for (const candidate of this.ctx.withTargets.replacements.get(name) ?? []) {
+      const callee = this.functionByName(candidate);
+      if (callee && !out.some((c) => c.name === callee.name)) out.push(callee);
+    }
+    return out;
+  }
+
+  /** Emits code that installs a fresh, empty memo table (evaluation start and every `with`). */
+  emitNewMemoTable(fb: FunctionBuilder): void {
+    this.memoTableFn ??= this.ctx.lazyFunction("memo:new", "memo_new", 0, () => this.generateMemoTable());
+    fb.call(this.memoTableFn).globalSet(this.ctx.gMemo);
+  }
+
+  private generateMemoTable(): Uint8Array {
+    const fb = new FunctionBuilder(0);
+    const table = fb.local();
+    const end = fb.local();
+    // The slot count is only known once every function is generated, so it is read from a global set later.
+    fb.globalGet(this.ctx.namedGlobal("memo:size")).call(this.ctx.rt("opa_malloc")).tee(table);
+    fb.globalGet(this.ctx.namedGlobal("memo:size")).op(Op.I32Add).set(end);
+    const p = fb.local();
+    fb.get(table).set(p);
+    fb.block((exit) =>
+      fb.loop((top) => {
+        fb.get(p).get(end).op(Op.I32GeU).brIf(exit);
+        fb.get(p).i32Const(0).store32(0);
+        fb.get(p).i32Const(4).op(Op.I32Add).set(p).br(top);
+      }),
+    );
+    fb.get(table);
+    return fb.finish();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private planner(fb: FunctionBuilder): BodyPlanner {
+    return new BodyPlanner(this.ctx, fb, this);
+  }
+
+  /** Memo lookup at function entry; returns the slot. */
+  private memoEnter(fb: FunctionBuilder): number {
+    const slot = this.ctx.memoSlot();
+    const cached = fb.local();
+    fb.globalGet(this.ctx.gMemo).load32(slot * 4).tee(cached);
+    fb.ifElse(() => {
+      fb.get(cached).i32Const(MEMO_UNDEFINED).op(Op.I32Eq);
+      fb.ifElse(
+        () => fb.i32Const(0).ret(),
+        () => fb.get(cached).ret(),
+      );
+    });
+    return slot;
+  }
+
+  private memoStore(fb: FunctionBuilder, slot: number, result: number): void {
+    fb.globalGet(this.ctx.gMemo).get(result).i32Const(MEMO_UNDEFINED).get(result).op(Op.Select);
+    fb.store32(slot * 4);
+  }
+
+  /**
+   * Where a `with` replaces this node's path or one above it, the function answers from the replacement;
+   * where it replaces a path below, the computed value gets the replacement patched in.
+   */
+  private overrideEnter(fb: FunctionBuilder, node: RuleNode): void {
+    for (const target of this.ctx.withTargets.dataPaths) {
+      if (target.length > node.path.length || !target.every((s, i) => node.path[i] === s)) continue;
+      const override = this.ctx.namedGlobal(`override:${JSON.stringify(target)}`);
+      fb.globalGet(override);
+      fb.ifElse(() => {
+        const cur = fb.local();
+        fb.globalGet(override).set(cur);
+        for (const segment of node.path.slice(target.length)) {
+          fb.get(cur).globalGet(this.ctx.stringConstant(segment)).call(this.ctx.rt("opa_value_get")).set(cur);
+          fb.get(cur).op(Op.I32Eqz).ifElse(() => fb.i32Const(0).ret());
+        }
+        fb.get(cur).ret();
+      });
+    }
+  }
+
+  private overrideExit(fb: FunctionBuilder, node: RuleNode, result: number): void {
+    for (const target of this.ctx.withTargets.dataPaths) {
+      if (target.length <= node.path.length || !node.path.every((s, i) => target[i] === s)) continue;
+      const override = this.ctx.namedGlobal(`override:${JSON.stringify(target)}`);
+      fb.globalGet(override).get(result).op(Op.I32And);
+      fb.ifElse(() => {
+        const rest = target.slice(node.path.length);
+        const path = fb.local();
+        fb.i32Const(rest.length).call(this.ctx.rt("opa_array_with_cap")).set(path);
+        for (const s of rest) fb.get(path).globalGet(this.ctx.stringConstant(s)).call(this.ctx.rt("opa_array_append"));
+        fb.get(result).get(path).globalGet(override).call(this.ctx.rt("rt_value_upsert")).set(result);
+      });
+    }
+  }
+
+  private generateValue(node: RuleNode): Uint8Array {
+    const fb = new FunctionBuilder(0);
+    this.overrideEnter(fb, node);
+    const slot = this.memoEnter(fb);
+    const result = fb.local();
+    switch (node.kind) {
+      case "complete":
+        this.planComplete(fb, node.rules, result, null);
+        break;
+      case "multi":
+        this.planMulti(fb, node.rules, result);
+        break;
+      case "single-ref":
+        this.planSingleRef(fb, node, result);
+        break;
+      default:
+        throw new Error(`no value function for ${node.kind} rules`);
+    }
+    this.overrideExit(fb, node, result);
+    this.memoStore(fb, slot, result);
+    fb.get(result);
+    return fb.finish();
+  }
+
+  private generateFunction(node: RuleNode, arity: number): Uint8Array {
+    const fb = new FunctionBuilder(arity);
+    const result = fb.local();
+    this.planComplete(fb, node.rules, result, Array.from({ length: arity }, (_, i) => ({ local: i })));
+    fb.get(result);
+    return fb.finish();
+  }
+
+  /**
+   * Complete rules and functions: every rule's else chain yields at most one value (its first clause with a
+   * solution); all values must agree. Default rules apply when none is defined. When every clause yields the
+   * same constant, the first solution is final and the function returns at once.
+   */
+  private planComplete(fb: FunctionBuilder, rules: CheckedRule[], result: number, params: Val[] | null): void {
+    const normal = rules.filter((r) => !r.rule.default);
+    const defaults = rules.filter((r) => r.rule.default);
+    const values = normal.flatMap((r) => [r.rule.head.value ?? TRUE, ...r.rule.else.map((e) => e.value ?? TRUE)]);
+    const sameConstant = values.every((v) => isConstant(v) && sameTerm(v, values[0]));
+    fb.block((done) => {
+      for (const cr of normal) {
+        const clauses: Array<{ body: Body; value: Term }> = [
+          { body: cr.rule.body, value: cr.rule.head.value ?? TRUE },
+          ...cr.rule.else.map((e) => ({ body: e.body, value: e.value ?? TRUE })),
+        ];
+        fb.block((ruleDone) => {
+          for (const clause of clauses) {
+            const found = clauses.length > 1 ? fb.local() : -1;
+            const p = this.planner(fb);
+            fb.block((clauseFail) => {
+              p.fail = clauseFail;
+              this.bindParams(p, cr.rule, params, () =>
+                p.planBody(clause.body, () =>
+                  p.planTerm(clause.value, (v) => {
+                    if (sameConstant) {
+                      p.load(v);
+                      fb.set(result).br(done);
+                      return;
+                    }
+                    fb.get(result).op(Op.I32Eqz);
+                    fb.ifElse(
+                      () => {
+                        p.load(v);
+                        fb.set(result);
+                      },
+                      () => {
+                        fb.get(result);
+                        p.load(v);
+                        fb.call(this.ctx.rt("opa_value_equal")).op(Op.I32Eqz);
+                        fb.ifElse(() => p.abort("var assignment conflict", cr.rule));
+                      },
+                    );
+                    if (found >= 0) fb.i32Const(1).set(found);
+                  }),
+                ),
+              );
+            });
+            if (found >= 0) fb.get(found).brIf(ruleDone);
+          }
+        });
+      }
+    });
+    if (defaults.length > 0) {
+      const value = defaults[0].rule.head.value ?? TRUE;
+      fb.get(result).op(Op.I32Eqz);
+      fb.ifElse(() => fb.globalGet(this.ctx.constant(value)).set(result));
+    }
+  }
+
+  private bindParams(p: BodyPlanner, rule: Rule, params: Val[] | null, k: () => void): void {
+    if (!params) return k();
+    const args = rule.head.args!;
+    const step = (i: number): void => {
+      if (i === args.length) return k();
+      p.destructure(args[i], params[i], () => step(i + 1));
+    };
+    step(0);
+  }
+
+  /** Multi-value rules build a set; with variables in their ref (`p[k] contains v`) an object of sets. */
+  private planMulti(fb: FunctionBuilder, rules: CheckedRule[], result: number): void {
+    const keyed = rules.some((r) => r.tail.length > 0);
+    fb.call(this.ctx.rt(keyed ? "opa_object" : "opa_set")).set(result);
+    for (const cr of rules) {
+      const p = this.planner(fb);
+      fb.block((fail) => {
+        p.fail = fail;
+        p.planBody(cr.rule.body, () =>
+          p.planTerms([...cr.tail, cr.rule.head.key!], (vals) => {
+            if (!keyed) {
+              fb.get(result);
+              p.load(vals[0]);
+              fb.call(this.ctx.rt("opa_set_add"));
+              return;
+            }
+            this.insertAtPath(p, result, vals.slice(0, -1), vals[vals.length - 1], cr.rule, "set");
+          }),
+        );
+      });
+    }
+  }
+
+  /** Single-value ref rules build an object keyed by their tails; rules on paths below are merged in. */
+  private planSingleRef(fb: FunctionBuilder, node: RuleNode, result: number): void {
+    fb.call(this.ctx.rt("opa_object")).set(result);
+    for (const cr of node.rules) {
+      const p = this.planner(fb);
+      fb.block((fail) => {
+        p.fail = fail;
+        const terms = cr.kind === "single-ref" ? [...cr.tail, cr.rule.head.value ?? TRUE] : [cr.rule.head.value ?? TRUE];
+        p.planBody(cr.rule.body, () =>
+          p.planTerms(terms, (vals) => this.insertAtPath(p, result, vals.slice(0, -1), vals[vals.length - 1], cr.rule, "value")),
+        );
+      });
+    }
+    for (const [segment, child] of node.children) {
+      if (!hasValueRules(child)) continue;
+      const v = fb.local();
+      fb.call(child.rules.length > 0 && child.kind !== "function" ? this.valueFunction(child) : this.materializeFunction(child)).tee(v);
+      fb.ifElse(() => {
+        fb.get(result).globalGet(this.ctx.stringConstant(segment)).get(v).call(this.ctx.rt("rt_object_insert_unique"));
+        fb.ifElse(() => this.planner(fb).abort("object insert conflict", node.rules[0].rule));
+      });
+    }
+  }
+
+  /**
+   * Inserts at `keys` below `obj`, creating (or copying, never sharing) the objects on the way. The leaf is
+   * either `value` itself (single-value rules: another value there is a conflict) or a set `value` is added to.
+   */
+  private insertAtPath(p: BodyPlanner, obj: number, keys: Val[], value: Val, rule: Rule, leaf: "value" | "set"): void {
+    const fb = p.fb;
+    if (keys.length === 0) throw new Error("rule with a ref tail but no keys");
+    const last = leaf === "value" ? keys.length - 1 : keys.length;
+    let cur = obj;
+    for (let i = 0; i < last; i++) {
+      const child = fb.local();
+      const fresh = i === keys.length - 1 ? "opa_set" : "opa_object";
+      const type = i === keys.length - 1 ? 7 : 6;
+      fb.get(cur);
+      p.load(keys[i]);
+      fb.call(this.ctx.rt("opa_value_get")).tee(child).op(Op.I32Eqz);
+      fb.ifElse(
+        () => fb.call(this.ctx.rt(fresh)).set(child),
+        () => {
+          fb.get(child).call(this.ctx.rt("opa_value_type")).i32Const(type).op(Op.I32Ne);
+          fb.ifElse(() => p.abort("object insert conflict", rule));
+          // Single-value rules may have put a shared value here; multi-value rules only meet their own.
+          if (leaf === "value") fb.get(child).call(this.ctx.rt("rt_value_shallow_copy")).set(child);
+        },
+      );
+      fb.get(cur);
+      p.load(keys[i]);
+      fb.get(child).call(this.ctx.rt("opa_object_insert"));
+      cur = child;
+    }
+    fb.get(cur);
+    if (leaf === "set") {
+      p.load(value);
+      fb.call(this.ctx.rt("opa_set_add"));
+      return;
+    }
+    p.load(keys[keys.length - 1]);
+    p.load(value);
+    fb.call(this.ctx.rt("rt_object_insert_unique"));
+    fb.ifElse(() => p.abort("object insert conflict", rule));
+  }
+
+  /** A node's whole document: a copy of the base document there, with each rule-bearing child's value set. */
+  private generateDocument(node: RuleNode): Uint8Array {
+    const fb = new FunctionBuilder(0);
+    this.overrideEnter(fb, node);
+    const slot = this.memoEnter(fb);
+    const result = fb.local();
+    const p = this.planner(fb);
+    const base = p.baseDocument(node.path, false);
+    p.load(base);
+    fb.ifElse(
+      () => {
+        p.load(base);
+        fb.call(this.ctx.rt("opa_value_type")).i32Const(6).op(Op.I32Eq);
+        fb.ifElse(
+          () => {
+            p.load(base);
+            fb.call(this.ctx.rt("rt_value_shallow_copy")).set(result);
+          },
+          () => fb.call(this.ctx.rt("opa_object")).set(result),
+        );
+      },
+      () => fb.call(this.ctx.rt("opa_object")).set(result),
+    );
+    for (const [segment, child] of node.children) {
+      if (!hasValueRules(child)) continue;
+      const v = fb.local();
+      const fn = child.rules.length > 0 && child.kind !== "function" ? this.valueFunction(child) : this.materializeFunction(child);
+      fb.call(fn).tee(v);
+      fb.ifElse(() => fb.get(result).globalGet(this.ctx.stringConstant(segment)).get(v).call(this.ctx.rt("opa_object_insert")));
+    }
+    this.memoStore(fb, slot, result);
+    fb.get(result);
+    return fb.finish();
+  }
+}
+
+function sameTerm(a: Term, b: Term): boolean {
+  const strip = (t: Term): string => JSON.stringify(t, (k, v) => (k === "loc" ? undefined : v));
+  return strip(a) === strip(b);
+}

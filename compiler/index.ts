@@ -1,0 +1,115 @@
+/**
+ * The compiler's API: Rego modules and entrypoints in, an OPA-ABI WebAssembly module and diagnostics out.
+ * Stages, in order: parse (syntax/), check (check/: resolve, rename, order for safety, recursion, rule
+ * conflicts), generate (codegen/: rules and bodies to Wasm) and link (wasm/: onto the prebuilt runtime).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Diagnostic, diagnostic, hasErrors, sortDiagnostics } from "./diagnostics";
+import { parseModule, parseQuery } from "./syntax/parser";
+import { checkProgram, checkQuery } from "./check";
+import type { Module } from "./syntax/ast";
+import { generateModule, Entrypoint } from "./codegen/entry";
+import { CodegenError } from "./codegen/body";
+
+export interface SourceFile {
+  /** The name diagnostics and runtime errors use, e.g. `policies/gtcors.rego`. */
+  file: string;
+  source: string;
+}
+
+export interface CompileOptions {
+  modules: readonly SourceFile[];
+  /**
+   * Entrypoints as `opa build -e` takes them: `pkg/rule` or `data.pkg.rule`. Each evaluates the rule and
+   * returns `[{"result": value}]`, or `[]` when undefined.
+   */
+  entrypoints?: readonly string[];
+  /** Arbitrary queries compiled as entrypoints; results bind the query's variables. */
+  queries?: ReadonlyArray<{ name: string; query: string }>;
+  /** Builtins the host provides (through the SDK's `customBuiltins`), by name with their arity. */
+  customBuiltins?: Readonly<Record<string, { arity: number }>>;
+  /** Builtin errors abort evaluation, as `opa eval --strict-builtin-errors` does. */
+  strictBuiltinErrors?: boolean;
+}
+
+export interface CompileResult {
+  /** The module, when there were no errors. */
+  wasm?: Uint8Array;
+  diagnostics: Diagnostic[];
+}
+
+let runtimeBytes: Uint8Array | undefined;
+
+/** The prebuilt runtime module (built by `npm run build:runtime`). */
+export function loadRuntime(): Uint8Array {
+  if (runtimeBytes) return runtimeBytes;
+  const candidates = [
+    path.join(__dirname, "runtime", "build", "runtime.wasm"),
+    path.join(__dirname, "..", "..", "compiler", "runtime", "build", "runtime.wasm"),
+  ];
+  for (const candidate of candidates) {
+    if (fs.existsSync(candidate)) {
+      runtimeBytes = new Uint8Array(fs.readFileSync(candidate));
+      return runtimeBytes;
+    }
+  }
+  throw new Error(`the Wasm runtime is not built (looked for ${candidates[0]}); run \`npm run build:runtime\``);
+}
+
+/** `pkg/rule` or `data.pkg.rule` → the query `result = data["pkg"]["rule"]`. */
+export function entrypointQuery(entrypoint: string): string | undefined {
+  const parts = entrypoint.startsWith("data.") ? entrypoint.slice(5).split(".") : entrypoint.split("/");
+  if (parts.length === 0 || parts.some((p) => p === "")) return undefined;
+  return "result = data" + parts.map((p) => `[${JSON.stringify(p)}]`).join("");
+}
+
+export function compile(options: CompileOptions): CompileResult {
+  const diagnostics: Diagnostic[] = [];
+  const modules: Module[] = [];
+  for (const { file, source } of options.modules) {
+    const parsed = parseModule(source, file);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.module) modules.push(parsed.module);
+  }
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+
+  const checkOptions = { customBuiltins: options.customBuiltins };
+  const checked = checkProgram(modules, checkOptions);
+  diagnostics.push(...checked.diagnostics);
+
+  const queries: Array<{ name: string; text: string }> = [];
+  for (const ep of options.entrypoints ?? []) {
+    const text = entrypointQuery(ep);
+    if (text === undefined) diagnostics.push(diagnostic("rego_compile_error", `invalid entrypoint ${JSON.stringify(ep)}`));
+    else queries.push({ name: ep.startsWith("data.") ? ep.slice(5).split(".").join("/") : ep, text });
+  }
+  for (const q of options.queries ?? []) queries.push({ name: q.name, text: q.query });
+  if (queries.length === 0) diagnostics.push(diagnostic("rego_compile_error", "no entrypoints given"));
+
+  const entrypoints: Entrypoint[] = [];
+  for (const q of queries) {
+    const parsed = parseQuery(q.text, `entrypoint:${q.name}`);
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.query) continue;
+    const cq = checkQuery(parsed.query, checked.program, checkOptions);
+    diagnostics.push(...cq.diagnostics);
+    entrypoints.push({ name: q.name, query: cq.query });
+  }
+  if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+
+  const hostBuiltins = new Map(Object.entries(options.customBuiltins ?? {}).map(([name, spec]) => [name, spec.arity]));
+  try {
+    const wasm = generateModule(loadRuntime(), checked.program, entrypoints, {
+      hostBuiltins,
+      strictBuiltinErrors: options.strictBuiltinErrors ?? false,
+    });
+    return { wasm, diagnostics: sortDiagnostics(diagnostics) };
+  } catch (e) {
+    if (e instanceof CodegenError) {
+      diagnostics.push(diagnostic("rego_compile_error", e.message, e.at.loc));
+      return { diagnostics: sortDiagnostics(diagnostics) };
+    }
+    throw e;
+  }
+}

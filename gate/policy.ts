@@ -1,0 +1,88 @@
+/**
+ * Loads the compiled Ground Truth CORS policy (`policies/gtcors.wasm`, built from `policies/` by the project's
+ * own compiler) with the unmodified `@open-policy-agent/opa-wasm` SDK and evaluates its `gtcors/report`
+ * entrypoint on one input. Any evaluation error, or a report of an unexpected shape, is an error — never a pass.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { loadPolicySync } from "@open-policy-agent/opa-wasm";
+import type { BucketStatus, ExceptedFinding, Finding, RuleInfo } from "./report";
+import type { GateInput } from "./inputs";
+
+export const REPORT_ENTRYPOINT = "gtcors/report";
+export const PACK_ENTRYPOINT = "gtcors/pack/rules";
+
+export class EvaluationError extends Error {}
+
+type LoadedPolicy = ReturnType<typeof loadPolicySync>;
+
+export interface InputReport {
+  findings: Array<Omit<Finding, "file">>;
+  exceptions: Array<Omit<ExceptedFinding, "file">>;
+  buckets: Array<Omit<BucketStatus, "file">>;
+  input: { kind: string | null; location: string };
+}
+
+/** The shipped module: next to the sources in a checkout, or in the package root when installed. */
+export function defaultPolicyPath(): string {
+  const candidates = [path.join(__dirname, "..", "policies", "gtcors.wasm"), path.join(__dirname, "..", "..", "policies", "gtcors.wasm")];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+}
+
+export class GatePolicy {
+  private constructor(private readonly policy: LoadedPolicy) {}
+
+  static load(file: string = defaultPolicyPath()): GatePolicy {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      throw new EvaluationError(`cannot read the compiled policy ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (run \`npm run build:policy\`)`);
+    }
+    try {
+      return new GatePolicy(loadPolicySync(bytes));
+    } catch (e) {
+      throw new EvaluationError(`cannot load the compiled policy ${file}: ${errorText(e)}`);
+    }
+  }
+
+  setData(data: unknown): void {
+    this.policy.setData(data as object);
+  }
+
+  rules(): Record<string, RuleInfo> {
+    const rs = this.run(undefined, PACK_ENTRYPOINT) as Array<{ result: Record<string, RuleInfo> }>;
+    if (rs.length !== 1) throw new EvaluationError("the policy has no rule pack");
+    return rs[0].result;
+  }
+
+  evaluate(input: GateInput): InputReport {
+    const bytes = Buffer.from(input.text, "utf8");
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const rs = this.run(buffer, REPORT_ENTRYPOINT) as Array<{ result: InputReport }>;
+    if (rs.length !== 1) throw new EvaluationError(`${input.file}: the policy produced no report`);
+    const report = rs[0].result;
+    if (!report || !Array.isArray(report.findings) || !Array.isArray(report.exceptions) || !Array.isArray(report.buckets)) {
+      throw new EvaluationError(`${input.file}: the policy's report has an unexpected shape`);
+    }
+    if (report.input?.kind !== input.kind) {
+      throw new EvaluationError(`${input.file}: the policy read this input as ${String(report.input?.kind)}, not as ${input.kind}`);
+    }
+    return report;
+  }
+
+  private run(input: ArrayBuffer | undefined, entrypoint: string): unknown {
+    try {
+      return this.policy.evaluate(input, entrypoint);
+    } catch (e) {
+      throw new EvaluationError(`policy evaluation failed: ${errorText(e)}`);
+    }
+  }
+}
+
+function errorText(e: unknown): string {
+  if (typeof e === "string") return e;
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
+  return String(e);
+}

@@ -1,0 +1,339 @@
+# METADATA
+# title: Ground Truth CORS gate
+# description: |
+#   Rejects Terraform plans (and CDKTF configurations) in which an S3 bucket that Amazon SageMaker Ground Truth
+#   reads lacks the CORS its labeling jobs need. Buckets are marked with the tags `groundtruth:job-types` and
+#   `groundtruth:bucket-role`, or listed in `data.groundtruth.buckets`. The entrypoint is `gtcors/report`.
+package gtcors
+
+import rego.v1
+
+import data.gtcors.cors
+import data.gtcors.pack
+import data.gtcors.requirements
+import data.gtcors.resources
+import data.gtcors.source
+
+# ---------------------------------------------------------------------------------------------------------------
+# Settings from data.groundtruth: origins, buckets, exceptions
+
+settings := data.groundtruth if is_object(data.groundtruth)
+
+else := {}
+
+setting_list(name) := settings[name] if is_array(settings[name])
+
+else := []
+
+# The origins each need must be served from; any origin unless the user names the workforce's origins.
+required_origins := {o | some o in setting_list("origins")} if count(setting_list("origins")) > 0
+
+else := {"*"}
+
+data_entries(bucket) := [entry |
+	some entry in setting_list("buckets")
+	entry_matches(entry, bucket)
+]
+
+entry_matches(entry, bucket) if entry.address == bucket.address
+
+entry_matches(entry, bucket) if entry.address == bucket.config_address
+
+entry_matches(entry, bucket) if {
+	is_string(bucket.name)
+	entry.bucket == bucket.name
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Ground Truth buckets: what the gate checks
+
+tag_values(tags, key) := {lower(trim_space(v)) | some v in split(tags[key], ","); trim_space(v) != ""} if {
+	is_string(tags[key])
+} else := set()
+
+entry_values(entries, key) := {lower(trim_space(v)) | some entry in entries; some v in resources.as_array(entry[key])}
+
+job_types_of(bucket, entries) := tag_values(bucket.tags, "groundtruth:job-types") | entry_values(entries, "job_types")
+
+roles_of(bucket, entries) := roles if {
+	roles := tag_values(bucket.tags, "groundtruth:bucket-role") | entry_values(entries, "roles")
+	count(roles) > 0
+} else := {"input"}
+
+# Buckets managed by the plan, keyed by address.
+subjects[address] := subject if {
+	some address, bucket in resources.buckets
+	entries := data_entries(bucket)
+	job_types := job_types_of(bucket, entries)
+	count(job_types) > 0
+	configs := {c | some c in resources.configs_for_bucket[address]}
+	subject := {
+		"address": address,
+		"bucket": bucket.name,
+		"job_types": job_types,
+		"roles": roles_of(bucket, entries),
+		"configs": configs,
+		"inline": bucket.inline_configured,
+		"rules": array.concat(
+			inline_rules(bucket),
+			[rule | some c in sort([c | some c in configs]); some rule in resources.cors_configs[c].rules],
+		),
+	}
+}
+
+# Buckets managed elsewhere, listed in data by name, whose CORS configuration this plan manages.
+subjects[address] := subject if {
+	some entry in setting_list("buckets")
+	name := entry.bucket
+	is_string(name)
+	not resources.bucket_by_name[name]
+	configs := {address | some address, c in resources.cors_configs; c.bucket_name == name}
+	count(configs) > 0
+	address := sort([c | some c in configs])[0]
+	job_types := entry_values([entry], "job_types")
+	count(job_types) > 0
+	roles := roles_of({"tags": {}}, [entry])
+	subject := {
+		"address": address,
+		"bucket": name,
+		"job_types": job_types,
+		"roles": roles,
+		"configs": configs,
+		"inline": false,
+		"rules": [rule | some c in sort([c | some c in configs]); some rule in resources.cors_configs[c].rules],
+	}
+}
+
+inline_rules(bucket) := bucket.inline_rules if bucket.inline_configured
+
+else := []
+
+needs_of(subject) := {n |
+	some job_type in subject.job_types
+	some role in subject.roles
+	n := requirements.need(job_type, role)
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Findings
+
+finding(rule_id, subject, message, missing, fix) := {
+	"rule": rule_id,
+	"severity": pack.rules[rule_id].severity,
+	"address": subject.address,
+	"bucket": subject.bucket,
+	"job_types": sort([t | some t in subject.job_types]),
+	"roles": sort([r | some r in subject.roles]),
+	"message": message,
+	"missing": missing,
+	"fix": fix,
+}
+
+describe(subject) := sprintf("bucket %s (%s; %s)", [
+	bucket_label(subject),
+	concat(", ", sort([t | some t in subject.job_types])),
+	concat(" and ", sort([r | some r in subject.roles])),
+])
+
+bucket_label(subject) := sprintf("%q", [subject.bucket]) if is_string(subject.bucket)
+
+else := "with a name known only after apply"
+
+origins_text(origins) := "any origin" if origins == {"*"}
+
+else := concat(", ", sort([o | some o in origins]))
+
+strongest_fix(subject) := requirements.fix_rule(requirements.strong, required_origins) if {
+	requirements.strong in needs_of(subject)
+} else := requirements.fix_rule(requirements.basic, required_origins)
+
+all_findings contains finding("GTCORS-001", subject, msg, ["a CORS configuration"], strongest_fix(subject)) if {
+	some subject in subjects
+	count(needs_of(subject)) > 0
+	count(subject.rules) == 0
+	msg := sprintf("%s has no CORS configuration; Ground Truth cannot load its objects in the worker's browser", [describe(subject)])
+}
+
+all_findings contains finding(need.rule, subject, msg, gaps, requirements.fix_rule(need, required_origins)) if {
+	some subject in subjects
+	count(subject.rules) > 0
+	some need in needs_of(subject)
+	failing := {origin |
+		some origin in required_origins
+		not any_satisfies(subject.rules, need, origin)
+	}
+	count(failing) > 0
+	gaps := sort({gap | some origin in failing; some gap in cors.missing(subject.rules, need, origin)})
+	msg := sprintf("%s: no CORS rule allows %s from %s%s%s (missing: %s)", [
+		describe(subject),
+		concat(", ", sort([m | some m in need.methods])),
+		origins_text(failing),
+		headers_text(need),
+		expose_text(need),
+		concat("; ", gaps),
+	])
+}
+
+any_satisfies(rules, need, origin) if {
+	some rule in rules
+	cors.satisfies(rule, need, origin)
+}
+
+headers_text(need) := " with AllowedHeaders *" if "*" in need.headers
+
+else := ""
+
+expose_text(need) := " exposing Access-Control-Allow-Origin" if "access-control-allow-origin" in need.expose
+
+else := ""
+
+all_findings contains finding("GTCORS-004", subject, msg, [], strongest_fix(subject)) if {
+	some subject in subjects
+	sources := count(subject.configs) + to_number(subject.inline)
+	sources > 1
+	msg := sprintf("%s gets CORS from %d places (%s); S3 keeps one configuration, so each apply overwrites the other", [
+		describe(subject),
+		sources,
+		concat(", ", array.concat(sort([c | some c in subject.configs]), inline_source(subject))),
+	])
+}
+
+inline_source(subject) := ["inline cors_rule"] if subject.inline
+
+else := []
+
+all_findings contains finding("GTCORS-005", subject, msg, [], requirements.fix_rule(need, required_origins)) if {
+	some subject in subjects
+	some need in needs_of(subject)
+	some origin in required_origins
+	any_satisfies(subject.rules, need, origin)
+	some rule in subject.rules
+	cors.shadows(rule, need, origin)
+	msg := sprintf("%s: the rule %s also answers %s from %s without what Ground Truth needs; S3 may meet it first", [
+		describe(subject),
+		rule_label(rule),
+		concat("/", sort([m | some m in need.methods; m in rule.allowed_methods])),
+		origins_text({origin}),
+	])
+}
+
+rule_label(rule) := sprintf("%q", [rule.id]) if is_string(rule.id)
+
+else := sprintf("allowing %s from %s", [
+	concat(", ", sort([m | some m in rule.allowed_methods])),
+	concat(", ", sort([o | some o in rule.allowed_origins])),
+])
+
+all_findings contains finding("GTCORS-006", subject, msg, [], null) if {
+	some subject in subjects
+	unknown := {t | some t in subject.job_types; not t in requirements.job_types} | {r | some r in subject.roles; not r in requirements.roles}
+	count(unknown) > 0
+	msg := sprintf("%s is marked with unknown job types or roles: %s (job types: image, text, video-frame, point-cloud; roles: input, output)", [
+		describe(subject),
+		concat(", ", sort([u | some u in unknown])),
+	])
+}
+
+all_findings contains finding("GTCORS-008", subject, msg, [], strongest_fix(subject)) if {
+	some subject in subjects
+	subject.inline
+	msg := sprintf("%s sets CORS with the deprecated inline cors_rule; move it to aws_s3_bucket_cors_configuration", [describe(subject)])
+}
+
+all_findings contains finding("GTCORS-009", config_subject(config), msg, [], null) if {
+	some address, config in resources.cors_configs
+	not resources.cors_targets[address]
+	not is_string(config.bucket_name)
+	msg := sprintf("CORS configuration %s: its bucket is known only after apply and no bucket in the plan is referenced", [address])
+}
+
+config_subject(config) := {
+	"address": config.address,
+	"bucket": null,
+	"job_types": set(),
+	"roles": set(),
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exceptions: a reason is required, and excepted findings are reported, not dropped
+
+exception_entries := setting_list("exceptions")
+
+exception_applies(entry, f) if {
+	entry.rule == f.rule
+	entry.address == f.address
+}
+
+exception_applies(entry, f) if {
+	entry.rule == f.rule
+	is_string(f.bucket)
+	entry.bucket == f.bucket
+}
+
+has_reason(entry) if {
+	is_string(entry.reason)
+	trim_space(entry.reason) != ""
+}
+
+all_findings contains {
+	"rule": "GTCORS-007",
+	"severity": pack.rules["GTCORS-007"].severity,
+	"address": object.get(entry, "address", null),
+	"bucket": object.get(entry, "bucket", null),
+	"job_types": [],
+	"roles": [],
+	"message": sprintf("exception %d (%s for %s) has no reason; it suppresses nothing", [
+		i,
+		object.get(entry, "rule", "no rule"),
+		object.get(entry, "address", object.get(entry, "bucket", "nothing")),
+	]),
+	"missing": ["reason"],
+	"fix": null,
+} if {
+	some i, entry in exception_entries
+	not has_reason(entry)
+}
+
+excepted contains object.union(f, {"reason": entry.reason}) if {
+	some f in all_findings
+	entry := [e | some e in exception_entries; has_reason(e); exception_applies(e, f)][0]
+}
+
+reported contains f if {
+	some f in all_findings
+	not exception_for(f)
+}
+
+exception_for(f) if {
+	some e in exception_entries
+	has_reason(e)
+	exception_applies(e, f)
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The report the gate reads
+
+report := {
+	"input": {"kind": input_kind, "location": source.wrapper},
+	"findings": sort([f | some f in reported]),
+	"exceptions": sort([f | some f in excepted]),
+	"buckets": sort([{
+		"address": s.address,
+		"bucket": s.bucket,
+		"job_types": sort([t | some t in s.job_types]),
+		"roles": sort([r | some r in s.roles]),
+		"compliant": not_failing(s.address),
+	} |
+		some s in subjects
+	]),
+}
+
+input_kind := kind if {
+	kind := source.kind
+} else := null
+
+not_failing(address) := false if {
+	some f in reported
+	f.address == address
+	f.severity == "error"
+} else := true
