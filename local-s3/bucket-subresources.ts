@@ -95,7 +95,7 @@ async function serveSubresource(
         sendError(res, 400, "MalformedXML", `Expected a ${spec.rootElement} document`);
         return;
       }
-      await fs.writeFile(documentPath, document.replace(/Value>[^<]*</g, "Value>x<"));
+      await fs.writeFile(documentPath, document);
       res.writeHead(200, { "Content-Length": "0" }).end();
       return;
     }

@@ -8,7 +8,7 @@ import type { Body, Expr, RefTerm, Term, VarTerm, WithModifier } from "../syntax
 import { Op } from "../wasm/encoding";
 import { FunctionBuilder, Label } from "../wasm/function";
 import { isConstant, ModuleContext } from "./module";
-import { hasValueRules, RuleNode } from "./tree";
+import { hasDocument, hasValueRules, RuleNode } from "./tree";
 import { refName } from "./with-targets";
 import type { RuleFunctions } from "./rules";
 import { calleeOf, Callee } from "./callee";
@@ -198,6 +198,9 @@ export class BodyPlanner {
   private planEvery(key: VarTerm | null, value: VarTerm, domain: Term, body: Body, k: () => void): void {
     const outer = this.fail;
     this.planTerm(domain, (coll) => {
+      // Only collections can be quantified over: `every` over a scalar fails, as in OPA.
+      this.callRt("opa_value_type", coll);
+      this.fb.i32Const(5).op(Op.I32LtS).brIf(this.fail);
       this.scoped(() =>
         this.scan(coll, (keyOf, valueOf, next) => {
           if (key) this.bind(key.name, keyOf());
@@ -416,15 +419,32 @@ export class BodyPlanner {
     this.scoped(() => this.fb.block((done) => this.withFail(done, plan)));
   }
 
+  /**
+   * A template string: literal parts as they are, each embedded expression's value (strings as they are, other
+   * values in Rego syntax, by the runtime) or `<undefined>` where it has none.
+   */
   private planTemplate(parts: Array<string | Term | Expr>, k: (v: Val) => void): void {
     const terms = parts.filter((p): p is Term | Expr => typeof p !== "string");
     this.collectEach(terms, (sets) => {
       this.callRt("opa_array_with_cap", parts.length);
       const arr = this.temp();
+      const undefinedText: Val = { global: this.ctx.stringConstant("<undefined>") };
       let j = 0;
       for (const p of parts) {
-        if (typeof p === "string") this.callRt("opa_array_append", arr, { global: this.ctx.stringConstant(p) });
-        else this.callRt("opa_array_append", arr, sets[j++]);
+        if (typeof p === "string") {
+          this.callRt("opa_array_append", arr, { global: this.ctx.stringConstant(p) });
+          continue;
+        }
+        const set = sets[j++];
+        this.callRt("rt_iter_count", set);
+        this.fb.ifElse(
+          () => {
+            this.callRt("rt_iter_value", set, 0);
+            const value = this.temp();
+            this.callRt("opa_array_append", arr, value);
+          },
+          () => this.callRt("opa_array_append", arr, undefinedText),
+        );
       }
       this.callRt("rt_template_string", arr);
       const out = this.temp();
@@ -502,7 +522,7 @@ export class BodyPlanner {
     let node: RuleNode = this.ctx.tree;
     let i = 0;
     for (;;) {
-      if (node.rules.length > 0 && node.kind !== "function") {
+      if (hasValueRules(node)) {
         this.fb.call(this.rules.valueFunction(node));
         const v = this.temp();
         this.failIfZero(v);
@@ -516,7 +536,7 @@ export class BodyPlanner {
       const e = path[i];
       if (e.type === "string") {
         const child = node.children.get(e.value);
-        if (child && hasValueRules(child)) {
+        if (child && hasDocument(child)) {
           node = child;
           i++;
           continue;
@@ -532,7 +552,7 @@ export class BodyPlanner {
 
   /** The whole document at a node: its rules' values merged into the base document. */
   private nodeValue(node: RuleNode): Val {
-    if (!hasValueRules(node)) return this.baseDocument(node.path, false);
+    if (!hasDocument(node)) return this.baseDocument(node.path, false);
     this.fb.call(this.rules.materializeFunction(node));
     return this.temp();
   }

@@ -50,7 +50,10 @@ export class ModuleContext {
     extraBodies: readonly Body[] = [],
   ) {
     this.mb = new ModuleBuilder(runtime);
-    this.tree = buildRuleTree(program.rules);
+    this.tree = buildRuleTree(
+      program.rules,
+      program.modules.map((m) => m.package.path),
+    );
     this.withTargets = collectWithTargets(program, extraBodies);
     this.gInput = this.mutableGlobal();
     this.gData = this.mutableGlobal();

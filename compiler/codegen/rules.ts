@@ -11,7 +11,7 @@ import { FunctionBuilder } from "../wasm/function";
 import { BodyPlanner, Val } from "./body";
 import { Callee, calleeByName } from "./callee";
 import { isConstant, ModuleContext } from "./module";
-import { hasValueRules, pathKey, RuleNode } from "./tree";
+import { hasDocument, hasValueRules, pathKey, RuleNode } from "./tree";
 
 const TRUE: Term = { type: "boolean", value: true, loc: { file: "", row: 0, col: 0, offset: 0, end: 0 } };
 /** Marks a memo slot whose rule was evaluated and is undefined (no value lives at address 1). */
@@ -152,7 +152,7 @@ export class RuleFunctions {
         this.planComplete(fb, node.rules, result, null);
         break;
       case "multi":
-        this.planMulti(fb, node.rules, result);
+        this.planMulti(fb, node, result);
         break;
       case "single-ref":
         this.planSingleRef(fb, node, result);
@@ -230,7 +230,21 @@ export class RuleFunctions {
     if (defaults.length > 0) {
       const value = defaults[0].rule.head.value ?? TRUE;
       fb.get(result).op(Op.I32Eqz);
-      fb.ifElse(() => fb.globalGet(this.ctx.constant(value)).set(result));
+      fb.ifElse(() => {
+        if (isConstant(value)) {
+          fb.globalGet(this.ctx.constant(value)).set(result);
+          return;
+        }
+        // A default such as `[x | data.a[_] = x]` is a closed term, computed only when no rule applies.
+        const p = this.planner(fb);
+        fb.block((fail) => {
+          p.fail = fail;
+          p.planTerm(value, (v) => {
+            p.load(v);
+            fb.set(result);
+          });
+        });
+      });
     }
   }
 
@@ -245,7 +259,8 @@ export class RuleFunctions {
   }
 
   /** Multi-value rules build a set; with variables in their ref (`p[k] contains v`) an object of sets. */
-  private planMulti(fb: FunctionBuilder, rules: CheckedRule[], result: number): void {
+  private planMulti(fb: FunctionBuilder, node: RuleNode, result: number): void {
+    const rules = node.rules;
     const keyed = rules.some((r) => r.tail.length > 0);
     fb.call(this.ctx.rt(keyed ? "opa_object" : "opa_set")).set(result);
     for (const cr of rules) {
@@ -265,6 +280,7 @@ export class RuleFunctions {
         );
       });
     }
+    if (keyed) this.mergeChildren(fb, node, result);
   }
 
   /** Single-value ref rules build an object keyed by their tails; rules on paths below are merged in. */
@@ -280,13 +296,36 @@ export class RuleFunctions {
         );
       });
     }
+    this.mergeChildren(fb, node, result);
+  }
+
+  /**
+   * Rules on paths below a node whose rules build an object (`p[k] := v` beside `p.q := w`) put their values
+   * into that object: sets meeting sets are joined, equal values are kept, anything else is a conflict.
+   */
+  private mergeChildren(fb: FunctionBuilder, node: RuleNode, result: number): void {
     for (const [segment, child] of node.children) {
-      if (!hasValueRules(child)) continue;
+      if (!hasDocument(child)) continue;
       const v = fb.local();
-      fb.call(child.rules.length > 0 && child.kind !== "function" ? this.valueFunction(child) : this.materializeFunction(child)).tee(v);
+      const existing = fb.local();
+      const key = this.ctx.stringConstant(segment);
+      fb.call(hasValueRules(child) ? this.valueFunction(child) : this.materializeFunction(child)).tee(v);
       fb.ifElse(() => {
-        fb.get(result).globalGet(this.ctx.stringConstant(segment)).get(v).call(this.ctx.rt("rt_object_insert_unique"));
-        fb.ifElse(() => this.planner(fb).abort("object insert conflict", node.rules[0].rule));
+        fb.get(result).globalGet(key).call(this.ctx.rt("opa_value_get")).tee(existing).op(Op.I32Eqz);
+        fb.ifElse(
+          () => fb.get(result).globalGet(key).get(v).call(this.ctx.rt("opa_object_insert")),
+          () => {
+            fb.get(existing).call(this.ctx.rt("opa_value_type")).i32Const(7).op(Op.I32Eq);
+            fb.get(v).call(this.ctx.rt("opa_value_type")).i32Const(7).op(Op.I32Eq).op(Op.I32And);
+            fb.ifElse(
+              () => fb.get(result).globalGet(key).get(existing).get(v).call(this.ctx.rt("b_or")).call(this.ctx.rt("opa_object_insert")),
+              () => {
+                fb.get(existing).get(v).call(this.ctx.rt("opa_value_equal")).op(Op.I32Eqz);
+                fb.ifElse(() => this.planner(fb).abort("object insert conflict", node.rules[0].rule));
+              },
+            );
+          },
+        );
       });
     }
   }
@@ -357,9 +396,9 @@ export class RuleFunctions {
       () => fb.call(this.ctx.rt("opa_object")).set(result),
     );
     for (const [segment, child] of node.children) {
-      if (!hasValueRules(child)) continue;
+      if (!hasDocument(child)) continue;
       const v = fb.local();
-      const fn = child.rules.length > 0 && child.kind !== "function" ? this.valueFunction(child) : this.materializeFunction(child);
+      const fn = hasValueRules(child) ? this.valueFunction(child) : this.materializeFunction(child);
       fb.call(fn).tee(v);
       fb.ifElse(() => fb.get(result).globalGet(this.ctx.stringConstant(segment)).get(v).call(this.ctx.rt("opa_object_insert")));
     }

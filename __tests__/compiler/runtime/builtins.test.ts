@@ -26,7 +26,9 @@ export function runCase(rt: Runtime, c: BuiltinCase): string | undefined {
   const result = fn(...args);
   if (c.wantError !== undefined) {
     if (result !== 0) return `wanted error ${c.wantError}, got ${rt.dumpValue(result)}`;
-    const msg = rt.errorMessage() ?? "";
+    // OPA's messages carry the error code in front when rendered in full.
+    const code = ["", "eval_type_error", "eval_builtin_error"][rt.errorCode()] ?? "";
+    const msg = `${code}: ${rt.errorMessage() ?? ""}`;
     return msg.includes(c.wantError) ? undefined : `wanted error "${c.wantError}", got "${msg}"`;
   }
   if (c.want === undefined) return result === 0 ? undefined : `wanted undefined, got ${rt.dumpValue(result)}`;

@@ -1,10 +1,10 @@
 // CIDR builtins with Go's net parsing rules: net.cidr_contains (and its alias net.cidr_overlap),
-// net.cidr_intersects, net.cidr_is_valid and net.cidr_expand. Addresses are 16 bytes plus a family
+// net.cidr_intersects, net.cidr_is_valid, net.cidr_expand and net.cidr_merge. Addresses are 16 bytes plus a family
 // (4 or 6); an IPv4 network only contains IPv4 addresses (IPv4-mapped IPv6 text counts as IPv4).
 
 import { alloc } from "./alloc";
-import { T_STRING, typeOf, strPtr, strLen, boolValue, newString } from "./value";
-import { newSet, setAdd } from "./table";
+import { T_STRING, T_ARRAY, T_SET, typeOf, strPtr, strLen, boolValue, newString, arrLen, arrGet } from "./value";
+import { newSet, setAdd, tableCount, entryKey } from "./table";
 import { bufNew, byte, lit, bytes, bufData, bufLen, decimalU64 } from "./buf";
 import { typeError, errorStart, errorSet, E_BUILTIN } from "./error";
 
@@ -297,6 +297,215 @@ export function b_net_cidr_expand(c: usize): usize {
       const v = <u32>load<u8>(a + <u32>i) + 1;
       store<u8>(a + <u32>i, <u8>v);
       if (v < 256) break;
+    }
+  }
+  return out;
+}
+
+// net.cidr_merge, following OPA's algorithm: each entry becomes an address range (4 or 16 bytes, compared
+// as byte strings exactly as Go's bytes.Compare does), ranges are sorted by last then first address and
+// merged from the end when they touch; merged ranges are split back into the fewest CIDR blocks. A plain
+// IPv4 address stands for its classful network (Go's DefaultMask); a plain IPv6 address is an error.
+// Entry layout: {len, prefix, merged, pad, first[16], last[16]}.
+const ENTRY: u32 = 48;
+
+function bytesCompare(a: usize, la: u32, b: usize, lb: u32): i32 {
+  const n = la < lb ? la : lb;
+  const c = memory.compare(a, b, n);
+  if (c != 0) return c < 0 ? -1 : 1;
+  return la == lb ? 0 : la < lb ? -1 : 1;
+}
+
+@inline function eLen(e: usize): u32 { return load<u32>(e); }
+@inline function eFirst(e: usize): usize { return e + 16; }
+@inline function eLast(e: usize): usize { return e + 32; }
+
+function rangeLess(a: usize, b: usize): bool {
+  const c = bytesCompare(eLast(a), eLen(a), eLast(b), eLen(b));
+  if (c != 0) return c < 0;
+  return bytesCompare(eFirst(a), eLen(a), eFirst(b), eLen(b)) < 0;
+}
+
+// Fills an entry from a string: false with an error recorded.
+function entryFrom(e: usize, s: usize): bool {
+  const name = "net.cidr_merge";
+  if (typeOf(s) != T_STRING) {
+    builtinErr(name, "element must be string");
+    return false;
+  }
+  const p = strPtr(s);
+  const n = strLen(s);
+  let len: u32;
+  let prefix: i32;
+  if (parseIP(p, n)) {
+    if (family != 4) {
+      builtinErr(name, "IPv6 invalid: needs prefix length");
+      return false;
+    }
+    len = 4;
+    const first = <u32>load<u8>(ADDR + 12);
+    prefix = first < 128 ? 8 : first < 192 ? 16 : 24;
+  } else if (parseCIDR(p, n)) {
+    let colon = false;
+    for (let i: u32 = 0; i < n; i++) if (load<u8>(p + i) == 58) colon = true;
+    len = colon ? 16 : 4;
+    prefix = colon ? prefixLen : prefixLen - 96;
+  } else {
+    invalidCIDR(name, s);
+    return false;
+  }
+  store<u32>(e, len);
+  store<i32>(e, prefix, 4);
+  store<u32>(e, 0, 8);
+  const src = len == 4 ? ADDR + 12 : ADDR;
+  for (let i: u32 = 0; i < len; i++) {
+    const hostMask = hostMaskByte(i, prefix);
+    const v = <u32>load<u8>(src + i) & ~hostMask & 0xff;
+    store<u8>(eFirst(e) + i, <u8>v);
+    store<u8>(eLast(e) + i, <u8>(v | hostMask));
+  }
+  return true;
+}
+
+// The host bits of byte i under a prefix.
+function hostMaskByte(i: u32, prefix: i32): u32 {
+  const start = <i32>i * 8;
+  if (prefix >= start + 8) return 0;
+  if (prefix <= start) return 0xff;
+  return 0xff >> <u32>(prefix - start);
+}
+
+function builtinErr(name: string, msg: string): void {
+  const b = errorStart(name);
+  lit(b, msg);
+  errorSet(b, E_BUILTIN);
+}
+
+// Appends "<ip>/<prefix>" for the given bytes.
+function writeNet(b: usize, p: usize, len: u32, prefix: i32): void {
+  if (len == 4) {
+    memory.fill(ADDR, 0, 10);
+    store<u8>(ADDR + 10, 0xff);
+    store<u8>(ADDR + 11, 0xff);
+    memory.copy(ADDR + 12, p, 4);
+    writeIP(b, 4, ADDR);
+  } else {
+    memory.copy(ADDR, p, 16);
+    let mapped = load<u8>(ADDR + 10) == 0xff && load<u8>(ADDR + 11) == 0xff;
+    for (let i = 0; i < 10 && mapped; i++) if (load<u8>(ADDR + i) != 0) mapped = false;
+    writeIP(b, mapped ? 4 : 6, ADDR);
+  }
+  byte(b, 47);
+  decimalU64(b, <u64>prefix);
+}
+
+// Trailing zero bits of a big-endian number of len bytes (len*8 when zero).
+function trailingZeros(p: usize, len: u32): u32 {
+  let z: u32 = 0;
+  for (let i = <i32>len - 1; i >= 0; i--) {
+    const v = <u32>load<u8>(p + <u32>i);
+    if (v == 0) {
+      z += 8;
+      continue;
+    }
+    return z + ctz<u32>(v);
+  }
+  return z;
+}
+
+// Adds 2^bits to a big-endian number in place; returns true on overflow.
+function addPow2(p: usize, len: u32, bits: u32): bool {
+  let i = <i32>len - 1 - <i32>(bits >> 3);
+  let carry: u32 = 1 << (bits & 7);
+  while (i >= 0 && carry != 0) {
+    const v = <u32>load<u8>(p + <u32>i) + carry;
+    store<u8>(p + <u32>i, <u8>v);
+    carry = v >> 8;
+    i--;
+  }
+  return carry != 0;
+}
+
+// Emits the fewest CIDR blocks covering [first, last].
+function rangeToCIDRs(out: usize, first: usize, last: usize, len: u32): void {
+  const cur = alloc(16);
+  memory.copy(cur, first, len);
+  const end = alloc(16);
+  const bits = len * 8;
+  while (bytesCompare(cur, len, last, len) <= 0) {
+    let h = trailingZeros(cur, len);
+    if (h > bits) h = bits;
+    // Shrink the block until it ends at or before last.
+    while (true) {
+      memory.copy(end, cur, len);
+      for (let k: u32 = 0; k < h; k++) {
+        const byteAt = end + len - 1 - (k >> 3);
+        store<u8>(byteAt, <u8>(<u32>load<u8>(byteAt) | (1 << (k & 7))));
+      }
+      if (bytesCompare(end, len, last, len) <= 0) break;
+      h--;
+    }
+    const b = bufNew(48);
+    writeNet(b, cur, len, <i32>(bits - h));
+    setAdd(out, newString(bufData(b), bufLen(b)));
+    if (h >= bits || addPow2(cur, len, h)) break;
+  }
+}
+
+export function b_net_cidr_merge(v: usize): usize {
+  const t = typeOf(v);
+  if (t != T_ARRAY && t != T_SET) return typeError("net.cidr_merge", 1, "array", v);
+  const n = t == T_ARRAY ? arrLen(v) : tableCount(v);
+  const list = alloc(<usize>(n + 1) << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = alloc(ENTRY);
+    if (!entryFrom(e, t == T_ARRAY ? arrGet(v, i) : entryKey(v, i))) return 0;
+    // Insertion into sorted position (lists are short).
+    let j = i;
+    while (j > 0 && rangeLess(e, load<u32>(list + (<usize>(j - 1) << 2)))) {
+      store<u32>(list + (<usize>j << 2), load<u32>(list + (<usize>(j - 1) << 2)));
+      j--;
+    }
+    store<u32>(list + (<usize>j << 2), e);
+  }
+  let count = n;
+  const prev = alloc(16);
+  for (let i = <i32>count - 1; i > 0; i--) {
+    const cur = load<u32>(list + (<usize>i << 2));
+    const before = load<u32>(list + (<usize>(i - 1) << 2));
+    // The address just before cur's first one; the zero address is its own predecessor.
+    const cl = eLen(cur);
+    memory.copy(prev, eFirst(cur), cl);
+    let zero = true;
+    for (let k: u32 = 0; k < cl; k++) if (load<u8>(prev + k) != 0) zero = false;
+    for (let k = <i32>cl - 1; k >= 0 && !zero; k--) {
+      const x = <u32>load<u8>(prev + <u32>k);
+      store<u8>(prev + <u32>k, <u8>(x - 1));
+      if (x != 0) break;
+    }
+    if (bytesCompare(prev, cl, eLast(before), eLen(before)) > 0) continue;
+    const m = alloc(ENTRY);
+    const firstFromBefore = bytesCompare(eFirst(before), eLen(before), eFirst(cur), cl) < 0;
+    const firstSrc = firstFromBefore ? before : cur;
+    store<u32>(m, cl);
+    store<i32>(m, -1, 4);
+    store<u32>(m, 1, 8);
+    memory.fill(eFirst(m), 0, 32);
+    memory.copy(eFirst(m), eFirst(firstSrc), eLen(firstSrc));
+    memory.copy(eLast(m), eLast(cur), cl);
+    store<u32>(list + (<usize>(i - 1) << 2), m);
+    memory.copy(list + (<usize>i << 2), list + (<usize>(i + 1) << 2), <usize>(count - <u32>i - 1) << 2);
+    count--;
+  }
+  const out = newSet(count);
+  for (let i: u32 = 0; i < count; i++) {
+    const e = load<u32>(list + (<usize>i << 2));
+    if (load<u32>(e, 8) == 0) {
+      const b = bufNew(48);
+      writeNet(b, eFirst(e), eLen(e), load<i32>(e, 4));
+      setAdd(out, newString(bufData(b), bufLen(b)));
+    } else {
+      rangeToCIDRs(out, eFirst(e), eLast(e), eLen(e));
     }
   }
   return out;
