@@ -24,6 +24,8 @@ interface Options {
   json?: string;
   workers: number;
   verbose: boolean;
+  /** Without the host-builtins library, as a user of the bare SDK would load the modules. */
+  bare: boolean;
 }
 
 interface Outcome {
@@ -33,7 +35,7 @@ interface Outcome {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { dir: DEFAULT_DIR, workers: Math.max(1, os.cpus().length), verbose: false };
+  const opts: Options = { dir: DEFAULT_DIR, workers: Math.max(1, os.cpus().length), verbose: false, bare: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -47,6 +49,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--json") opts.json = value();
     else if (a === "--workers") opts.workers = Math.max(1, Number(value()));
     else if (a === "--verbose") opts.verbose = true;
+    else if (a === "--bare") opts.bare = true;
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else opts.dir = path.resolve(a);
   }
@@ -72,7 +75,7 @@ async function runAll(cases: ConformanceCase[], opts: Options): Promise<Outcome[
     new Promise((resolve) => {
       const start = (): void => {
         if (next >= cases.length) return resolve();
-        const worker = spawnWorker(opts.dir);
+        const worker = spawnWorker(opts.dir, opts.bare);
         let current = -1;
         let timer: NodeJS.Timeout | undefined;
         const dispatch = (): void => {
@@ -109,9 +112,9 @@ async function runAll(cases: ConformanceCase[], opts: Options): Promise<Outcome[
 }
 
 /** Workers load this same file; under tsx they need its CommonJS hook registered first. */
-function spawnWorker(dir: string): Worker {
+function spawnWorker(dir: string, bare: boolean): Worker {
   const source = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(__filename)});`;
-  return new Worker(source, { eval: true, workerData: { dir } });
+  return new Worker(source, { eval: true, workerData: { dir, bare } });
 }
 
 function outcome(c: ConformanceCase, verdict: Verdict): Outcome {
@@ -178,21 +181,24 @@ async function main(): Promise<number> {
 }
 
 if (isMainThread) {
+  // exitCode rather than exit(): output piped to another process must be flushed first.
   main().then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code;
+    },
     (err: Error) => {
       console.error(`conformance: ${err.message}`);
-      process.exit(2);
+      process.exitCode = 2;
     },
   );
 } else {
-  const { dir } = workerData as { dir: string };
+  const { dir, bare } = workerData as { dir: string; bare: boolean };
   const cases = new Map(loadCases(dir).map((c) => [c.id, c]));
   const exceptions = loadExceptions(dir);
   parentPort!.on("message", ({ index, id }: { index: number; id: string }) => {
     let verdict: Verdict;
     try {
-      verdict = judgeCase(cases.get(id)!, { exceptions });
+      verdict = judgeCase(cases.get(id)!, { exceptions, bare });
     } catch (e) {
       verdict = { status: "fail", reason: `harness: ${(e as Error).stack ?? String(e)}` };
     }

@@ -11,7 +11,7 @@ import { isConstant, ModuleContext } from "./module";
 import { hasDocument, hasValueRules, RuleNode } from "./tree";
 import { refName } from "./with-targets";
 import type { RuleFunctions } from "./rules";
-import { calleeOf, Callee } from "./callee";
+import { calleeOf, Callee, NETWORK_BUILTINS } from "./callee";
 
 /** A value produced by planning a term: held in a local or (constants) in a global. */
 export type Val = { readonly local: number } | { readonly global: number };
@@ -579,6 +579,12 @@ export class BodyPlanner {
   planCall(call: Term & { type: "call" }, k: (v: Val) => void): void {
     const callee = calleeOf(this.ctx, call);
     if (!callee) throw new CodegenError(`undefined function ${refName(call.op) ?? "?"}`, call);
+    if (NETWORK_BUILTINS.has(callee.name) && !this.ctx.options.hostBuiltins.has(callee.name)) {
+      throw new CodegenError(
+        `${callee.name} needs the network, which evaluation does not have; supply an implementation as a custom builtin to use it`,
+        call,
+      );
+    }
     const arity = callee.arity;
     if (callee.kind === "print") {
       return this.collectEach(call.args, (sets) => {
@@ -667,11 +673,40 @@ export class BodyPlanner {
         fb.i32Const(this.ctx.hostBuiltinId(callee.name));
         for (const a of args) this.load(a);
         fb.call(this.ctx.rt(`rt_host${args.length}`));
+        if (callee.returnsSet) this.arrayToSet();
         return;
       }
       default:
         throw new CodegenError(`cannot call ${callee.name}`, at);
     }
+  }
+
+  /** Replaces the array on the stack (if it is one) by a set of its elements; leaves other values alone. */
+  private arrayToSet(): void {
+    const fb = this.fb;
+    const value = this.temp();
+    this.callRt("opa_value_type", value);
+    fb.i32Const(5).op(Op.I32Eq);
+    fb.ifElse(() => {
+      this.callRt("opa_set");
+      const set = this.temp();
+      const n = fb.local();
+      const i = fb.local();
+      this.callRt("rt_iter_count", value);
+      fb.set(n).i32Const(0).set(i);
+      fb.block((exit) =>
+        fb.loop((top) => {
+          fb.get(i).get(n).op(Op.I32GeS).brIf(exit);
+          this.load(set);
+          this.callRt("rt_iter_value", value, { local: i });
+          fb.call(this.ctx.rt("opa_set_add"));
+          fb.get(i).i32Const(1).op(Op.I32Add).set(i).br(top);
+        }),
+      );
+      this.load(set);
+      fb.set((value as { local: number }).local);
+    });
+    this.load(value);
   }
 
   // -------------------------------------------------------------------------------------------------------

@@ -8,12 +8,17 @@ import type { ModuleContext } from "./module";
 import { findNode, RuleNode } from "./tree";
 import { refName } from "./with-targets";
 
+/** Builtins that need the network; evaluation has none, so they compile only with a user implementation. */
+export const NETWORK_BUILTINS = new Set(["http.send", "net.lookup_ip_addr"]);
+
 export interface Callee {
   kind: "user" | "native" | "host" | "print";
   name: string;
   arity: number;
   /** Relations (`walk`) produce several results: the runtime returns them as an array the caller iterates. */
   relation: boolean;
+  /** Host builtins whose declared result is a set: the SDK returns JSON, so the array is turned back into a set. */
+  returnsSet?: boolean;
   node?: RuleNode;
   runtimeName?: string;
 }
@@ -36,7 +41,7 @@ export function calleeByName(ctx: ModuleContext, name: string, argCount: number)
   const relation = spec?.relation ?? false;
   const runtimeName = runtimeBuiltinName(name);
   if (host === undefined && ctx.hasRt(runtimeName)) return { kind: "native", name, arity, relation, runtimeName };
-  return { kind: "host", name, arity, relation };
+  return { kind: "host", name, arity, relation, returnsSet: spec?.result?.kind === "set" };
 }
 
 export function calleeOf(ctx: ModuleContext, call: CallTerm): Callee | undefined {

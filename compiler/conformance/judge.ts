@@ -7,6 +7,7 @@ import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { compile } from "../index";
 import { formatDiagnostic } from "../diagnostics";
 import type { ConformanceCase } from "./cases";
+import { hostBuiltins } from "../builtins/host";
 
 export type Verdict = { status: "pass" } | { status: "fail"; reason: string } | { status: "skip"; reason: string };
 
@@ -29,9 +30,8 @@ const TEST_BUILTIN_ARITIES: Record<string, { arity: number }> = {
 export interface JudgeOptions {
   /** Cases to skip, by id, with the reason. */
   exceptions?: ReadonlyMap<string, string>;
-  /** Host builtins the module may call (for the run that measures the bare SDK these are left out). */
-  hostBuiltins?: Readonly<Record<string, (...args: unknown[]) => unknown>>;
-  hostBuiltinArities?: Readonly<Record<string, { arity: number }>>;
+  /** Load modules with the bare SDK: no host-builtins library (measures which cases need it). */
+  bare?: boolean;
 }
 
 export function moduleFileName(index: number): string {
@@ -45,7 +45,7 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
   const compiled = compile({
     modules: c.modules.map((source, i) => ({ file: moduleFileName(i), source })),
     queries: [{ name: "eval", query: c.query }],
-    customBuiltins: { ...TEST_BUILTIN_ARITIES, ...(options.hostBuiltinArities ?? {}) },
+    customBuiltins: TEST_BUILTIN_ARITIES,
   });
   if (!compiled.wasm) {
     return { status: "fail", reason: "compile: " + compiled.diagnostics.map(formatDiagnostic).join("; ") };
@@ -53,7 +53,8 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
 
   let results: unknown;
   try {
-    const policy = loadPolicySync(compiled.wasm, undefined, { ...testBuiltins(), ...(options.hostBuiltins ?? {}) });
+    const library = options.bare ? {} : hostBuiltins;
+    const policy = loadPolicySync(compiled.wasm, undefined, { ...library, ...testBuiltins() });
     if (c.data !== undefined) policy.setData(c.data as object);
     const inputText = c.inputTerm ?? (c.input !== undefined ? JSON.stringify(c.input) : undefined);
     const input = inputText === undefined ? undefined : toArrayBuffer(inputText);

@@ -246,9 +246,9 @@ cors_targets[address] contains bucket if {
 
 # With count/for_each, references drop the instance key: pair instances with equal keys, or any instance with a
 # single (unindexed) bucket.
-same_instance(index, index)
+same_instance(index, index) := true
 
-same_instance(_, null)
+same_instance(_, null) := true
 
 # Bucket address → addresses of the CORS configurations that apply to it.
 configs_for_bucket[bucket] contains address if {

@@ -22,6 +22,7 @@ export { b_regex_is_valid, b_regex_match, b_re_match, b_regex_find_n, b_regex_fi
 export * from "./bi-glob";
 export * from "./bi-net";
 export * from "./bi-units";
+export * from "./bi-crypto";
 
 export const opa_wasm_abi_version: i32 = 1;
 export const opa_wasm_abi_minor_version: i32 = 3;

@@ -1,0 +1,45 @@
+/**
+ * The host-builtins library: builtins the Wasm runtime leaves to its host, in the form the
+ * `@open-policy-agent/opa-wasm` SDK takes as `customBuiltins` (JSON values in — sets arrive as arrays —, a JSON
+ * value or `undefined` out). Each family lives in its own file and exports `builtins`; this file joins them and
+ * applies the error discipline: a failing builtin is undefined, or with `strict` an evaluation error carrying
+ * OPA's message, as `opa eval --strict-builtin-errors` does.
+ */
+import { BuiltinError, HostBuiltin, HostFamily } from "./errors";
+
+export { BuiltinError } from "./errors";
+export type { HostBuiltin } from "./errors";
+
+const FAMILIES: HostFamily[] = [];
+
+export interface HostBuiltinOptions {
+  /** Builtin errors abort evaluation with OPA's message instead of making the expression undefined. */
+  strict?: boolean;
+}
+
+/** Every host builtin, wrapped for the SDK. Pass the result as `loadPolicy(wasm, undefined, builtins)`. */
+export function createHostBuiltins(options: HostBuiltinOptions = {}): Record<string, HostBuiltin> {
+  const out: Record<string, HostBuiltin> = {};
+  for (const family of FAMILIES) {
+    for (const [name, impl] of Object.entries(family)) {
+      out[name] = (...args: unknown[]) => {
+        try {
+          return impl(...args);
+        } catch (e) {
+          if (!(e instanceof BuiltinError)) throw e;
+          if (options.strict) throw new Error(`${e.code}: ${name}: ${e.message}`);
+          return undefined;
+        }
+      };
+    }
+  }
+  return out;
+}
+
+/** The library in non-strict mode: what the gate and `regoc` pass to the SDK. */
+export const hostBuiltins: Readonly<Record<string, HostBuiltin>> = createHostBuiltins();
+
+/** The names the library implements. */
+export function hostBuiltinNames(): string[] {
+  return FAMILIES.flatMap((f) => Object.keys(f)).sort();
+}
