@@ -322,16 +322,44 @@ export class BodyPlanner {
   // -------------------------------------------------------------------------------------------------------
   // Terms
 
+  /**
+   * Evaluates several terms (call arguments, collection items). A term that needs a variable another term's ref
+   * binds (`foo == input.foos[foo]`) waits until that ref has been planned; otherwise the order is as written.
+   */
   planTerms(terms: readonly Term[], k: (vals: Val[]) => void): void {
     const vals: Val[] = [];
-    const step = (i: number): void => {
-      if (i === terms.length) return k(vals);
-      this.planTerm(terms[i], (v) => {
-        vals[i] = v;
-        step(i + 1);
+    const done = new Set<number>();
+    const step = (): void => {
+      if (done.size === terms.length) return k(vals);
+      let next = -1;
+      for (let i = 0; i < terms.length && next < 0; i++) if (!done.has(i) && !this.waitsForBinding(terms[i])) next = i;
+      if (next < 0) next = [...terms.keys()].find((i) => !done.has(i))!;
+      done.add(next);
+      this.planTerm(terms[next], (v) => {
+        vals[next] = v;
+        step();
       });
     };
-    step(0);
+    step();
+  }
+
+  /** Whether evaluating a term needs a variable that is still unbound (outside ref keys, which bind it). */
+  private waitsForBinding(t: Term): boolean {
+    switch (t.type) {
+      case "var":
+        return this.needsBinding(t);
+      case "ref":
+        return this.waitsForBinding(t.head);
+      case "array":
+      case "set":
+        return t.items.some((i) => this.waitsForBinding(i));
+      case "object":
+        return t.entries.some(([key, value]) => this.waitsForBinding(key) || this.waitsForBinding(value));
+      case "call":
+        return t.args.some((a) => this.waitsForBinding(a));
+      default:
+        return false;
+    }
   }
 
   /** Evaluates a term; `k` is planned where it is defined (failures branch out, iteration loops around k). */
@@ -544,10 +572,44 @@ export class BodyPlanner {
         const v = this.baseDocument([...node.path, e.value]);
         return this.walk(v, path, i + 1, k);
       }
-      const v = this.nodeValue(node);
-      this.failIfZero(v);
-      return this.walk(v, path, i, k);
+      if (this.needsBinding(e) || (e.type === "var" && !this.bound.has(e.name))) {
+        const v = this.nodeValue(node);
+        this.failIfZero(v);
+        return this.walk(v, path, i, k);
+      }
+      return this.planTerm(e, (key) => this.walk(this.dispatchChild(node, key), path, i + 1, k));
     }
+  }
+
+  /**
+   * `data.a[k]` with k known only at run time: the child named k, found by comparing k with each child's name,
+   * so only that child's document is built (not the whole of `data.a`, which may contain the rule asking).
+   * A key naming no child is looked up in the base document.
+   */
+  private dispatchChild(node: RuleNode, key: Val): Val {
+    const fb = this.fb;
+    const v = fb.local();
+    fb.block((done) => {
+      for (const [segment, child] of node.children) {
+        if (!hasDocument(child)) continue;
+        this.callRt("opa_value_equal", key, { global: this.ctx.stringConstant(segment) });
+        fb.ifElse(() => {
+          fb.call(hasValueRules(child) ? this.rules.valueFunction(child) : this.rules.materializeFunction(child));
+          fb.set(v).br(done);
+        });
+      }
+      const base = this.baseDocument(node.path, false);
+      this.load(base);
+      fb.ifElse(
+        () => {
+          this.callRt("opa_value_get", base, key);
+          fb.set(v);
+        },
+        () => fb.i32Const(0).set(v),
+      );
+    });
+    this.failIfZero({ local: v });
+    return { local: v };
   }
 
   /** The whole document at a node: its rules' values merged into the base document. */
@@ -579,7 +641,11 @@ export class BodyPlanner {
   planCall(call: Term & { type: "call" }, k: (v: Val) => void): void {
     const callee = calleeOf(this.ctx, call);
     if (!callee) throw new CodegenError(`undefined function ${refName(call.op) ?? "?"}`, call);
-    if (NETWORK_BUILTINS.has(callee.name) && !this.ctx.options.hostBuiltins.has(callee.name)) {
+    if (
+      NETWORK_BUILTINS.has(callee.name) &&
+      !this.ctx.options.hostBuiltins.has(callee.name) &&
+      !this.ctx.withTargets.functions.has(callee.name)
+    ) {
       throw new CodegenError(
         `${callee.name} needs the network, which evaluation does not have; supply an implementation as a custom builtin to use it`,
         call,
@@ -634,8 +700,17 @@ export class BodyPlanner {
       replacements.forEach((replacement, i) => {
         fb.globalGet(mock).i32Const(i + 1).op(Op.I32Eq);
         fb.ifElse(() => {
+          // A replacement calls the originals: no mock applies while it runs (OPA's rule).
+          const saved = [...this.ctx.withTargets.functions].map((name) => {
+            const g = this.ctx.namedGlobal(`mock:${name}`);
+            const local = fb.local();
+            fb.globalGet(g).set(local).i32Const(0).globalSet(g);
+            return [g, local] as const;
+          });
           this.emitDirectCall(replacement, args, at);
-          fb.set(result).br(done);
+          fb.set(result);
+          for (const [g, local] of saved) fb.get(local).globalSet(g);
+          fb.br(done);
         });
       });
       fb.i32Const(0).set(result);

@@ -196,8 +196,9 @@ export class RuleFunctions {
             const p = this.planner(fb);
             fb.block((clauseFail) => {
               p.fail = clauseFail;
-              this.bindParams(p, cr.rule, params, () =>
+              this.bindParams(p, cr.rule, params, "patterns", () =>
                 p.planBody(clause.body, () =>
+                  this.bindParams(p, cr.rule, params, "computed", () =>
                   p.planTerm(clause.value, (v) => {
                     if (sameConstant) {
                       p.load(v);
@@ -219,6 +220,7 @@ export class RuleFunctions {
                     );
                     if (found >= 0) fb.i32Const(1).set(found);
                   }),
+                  ),
                 ),
               );
             });
@@ -235,24 +237,32 @@ export class RuleFunctions {
           fb.globalGet(this.ctx.constant(value)).set(result);
           return;
         }
-        // A default such as `[x | data.a[_] = x]` is a closed term, computed only when no rule applies.
+        // A default such as `[x | data.a[_] = x]` is computed only when no rule applies; the check stage moved
+        // the computation into the default's body.
         const p = this.planner(fb);
         fb.block((fail) => {
           p.fail = fail;
-          p.planTerm(value, (v) => {
-            p.load(v);
-            fb.set(result);
-          });
+          p.planBody(defaults[0].rule.body, () =>
+            p.planTerm(value, (v) => {
+              p.load(v);
+              fb.set(result);
+            }),
+          );
         });
       });
     }
   }
 
-  private bindParams(p: BodyPlanner, rule: Rule, params: Val[] | null, k: () => void): void {
+  /**
+   * Unifies a function's arguments with its head terms: plain patterns before the body, head terms that compute
+   * something (`f($"{x}")`, `f(g(y))`) after it, since the body binds their variables.
+   */
+  private bindParams(p: BodyPlanner, rule: Rule, params: Val[] | null, which: "patterns" | "computed", k: () => void): void {
     if (!params) return k();
     const args = rule.head.args!;
     const step = (i: number): void => {
       if (i === args.length) return k();
+      if (computes(args[i]) !== (which === "computed")) return step(i + 1);
       p.destructure(args[i], params[i], () => step(i + 1));
     };
     step(0);
@@ -315,19 +325,59 @@ export class RuleFunctions {
         fb.ifElse(
           () => fb.get(result).globalGet(key).get(v).call(this.ctx.rt("opa_object_insert")),
           () => {
-            fb.get(existing).call(this.ctx.rt("opa_value_type")).i32Const(7).op(Op.I32Eq);
-            fb.get(v).call(this.ctx.rt("opa_value_type")).i32Const(7).op(Op.I32Eq).op(Op.I32And);
-            fb.ifElse(
-              () => fb.get(result).globalGet(key).get(existing).get(v).call(this.ctx.rt("b_or")).call(this.ctx.rt("opa_object_insert")),
-              () => {
-                fb.get(existing).get(v).call(this.ctx.rt("opa_value_equal")).op(Op.I32Eqz);
-                fb.ifElse(() => this.planner(fb).abort("object insert conflict", node.rules[0].rule));
-              },
-            );
+            fb.get(existing).get(v).i32Const(structuralDepth(node)).call(this.mergeFunction()).tee(v).op(Op.I32Eqz);
+            fb.ifElse(() => this.planner(fb).abort("object insert conflict", node.rules[0].rule));
+            fb.get(result).globalGet(key).get(v).call(this.ctx.rt("opa_object_insert"));
           },
         );
       });
     }
+  }
+
+  /**
+   * `merge(a, b, depth)`: equal values stay, sets are joined, objects are merged key by key (recursively, into a
+   * copy) while `depth` levels of them are structure that ref heads built; below that they are rule values, and
+   * differing values there conflict (0).
+   */
+  private mergeFunction(): number {
+    return this.ctx.lazyFunction("merge", "merge", 3, () => {
+      const fb = new FunctionBuilder(3);
+      const [a, b, depth] = [0, 1, 2];
+      const rt = (name: string): number => this.ctx.rt(name);
+      fb.get(a).get(b).call(rt("opa_value_equal"));
+      fb.ifElse(() => fb.get(a).ret());
+      fb.get(a).call(rt("opa_value_type")).i32Const(7).op(Op.I32Eq);
+      fb.get(b).call(rt("opa_value_type")).i32Const(7).op(Op.I32Eq).op(Op.I32And);
+      fb.ifElse(() => fb.get(a).get(b).call(rt("b_or")).ret());
+      fb.get(a).call(rt("opa_value_type")).i32Const(6).op(Op.I32Ne);
+      fb.get(b).call(rt("opa_value_type")).i32Const(6).op(Op.I32Ne).op(Op.I32Or);
+      fb.get(depth).i32Const(0).op(Op.I32LtS).op(Op.I32Or);
+      fb.ifElse(() => fb.i32Const(0).ret());
+      const out = fb.local();
+      const n = fb.local();
+      const i = fb.local();
+      const key = fb.local();
+      const mine = fb.local();
+      const theirs = fb.local();
+      fb.get(a).call(rt("rt_value_shallow_copy")).set(out);
+      fb.get(b).call(rt("rt_iter_count")).set(n).i32Const(0).set(i);
+      fb.block((exit) =>
+        fb.loop((top) => {
+          fb.get(i).get(n).op(Op.I32GeS).brIf(exit);
+          fb.get(b).get(i).call(rt("rt_iter_key")).set(key);
+          fb.get(b).get(i).call(rt("rt_iter_value")).set(mine);
+          fb.get(out).get(key).call(rt("opa_value_get")).tee(theirs);
+          fb.ifElse(() => {
+            fb.get(theirs).get(mine).get(depth).i32Const(1).op(Op.I32Sub).call(this.mergeFunction()).tee(mine).op(Op.I32Eqz);
+            fb.ifElse(() => fb.i32Const(0).ret());
+          });
+          fb.get(out).get(key).get(mine).call(rt("opa_object_insert"));
+          fb.get(i).i32Const(1).op(Op.I32Add).set(i).br(top);
+        }),
+      );
+      fb.get(out);
+      return fb.finish();
+    });
   }
 
   /**
@@ -405,6 +455,34 @@ export class RuleFunctions {
     this.memoStore(fb, slot, result);
     fb.get(result);
     return fb.finish();
+  }
+}
+
+/**
+ * How many levels below a node's keys are structure built by its rules' ref heads (`p[a][b] := v` builds one
+ * level under each `p[a]`) and may take values from rules on deeper paths.
+ */
+function structuralDepth(node: RuleNode): number {
+  return Math.max(0, ...node.rules.map((r) => r.tail.length)) - 1;
+}
+
+/** Whether a head term computes a value (as opposed to being a pattern of variables and constants). */
+function computes(t: Term): boolean {
+  switch (t.type) {
+    case "ref":
+    case "call":
+    case "template":
+    case "arraycomp":
+    case "setcomp":
+    case "objectcomp":
+      return true;
+    case "array":
+    case "set":
+      return t.items.some(computes);
+    case "object":
+      return t.entries.some(([key, value]) => computes(key) || computes(value));
+    default:
+      return false;
   }
 }
 

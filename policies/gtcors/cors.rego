@@ -8,6 +8,8 @@ package gtcors.cors
 
 import rego.v1
 
+import data.gtcors.requirements
+
 # "*" as a required origin means any origin: only a rule allowing "*" answers every origin.
 covers_origin(rule, "*") if "*" in rule.allowed_origins
 
@@ -59,7 +61,7 @@ missing(rules, need, origin) := ["a rule allowing the origin"] if {
 			[sprintf("method %s", [m]) | some m in sort([m | some m in need.methods]); not method_offered(rules, origin, m)],
 			[sprintf("allowed header %s", [h]) | some h in sort([h | some h in need.headers]); not header_offered(rules, origin, h)],
 		),
-		[sprintf("exposed header %s", [h]) | some h in sort([h | some h in need.expose]); not expose_offered(rules, origin, h)],
+		[sprintf("exposed header %s", [requirements.canonical_header(h)]) | some h in sort([h | some h in need.expose]); not expose_offered(rules, origin, h)],
 	)
 	count(gaps) > 0
 } else := ["all of it in one rule (each part is in some rule, none has all)"]

@@ -2,9 +2,10 @@
 # title: Resources after apply
 # description: |
 #   The S3 buckets and CORS configurations a plan (or a CDKTF configuration) leaves behind, and which bucket each
-#   CORS configuration applies to: by bucket name where the name is known, otherwise through the reference in
-#   the configuration (`bucket = aws_s3_bucket.x.id`), including module variables one level up. Resources in
-#   child modules at any depth and `count`/`for_each` instances are covered; deleted ones are not there.
+#   CORS configuration applies to: by bucket name where the name is known, otherwise through the references in
+#   the configuration (`bucket = aws_s3_bucket.x.id`), followed through module variables, module outputs and
+#   `for_each = aws_s3_bucket.x` at any depth. `count`/`for_each` instances are paired by instance key; deleted
+#   resources are not there. Everything is keyed (`p[k]`), so each look-up is an index, not a scan.
 package gtcors.resources
 
 import rego.v1
@@ -23,16 +24,15 @@ instances[rc.address] := instance if {
 	some rc in document.resource_changes
 	rc.mode == "managed"
 	rc.type in tracked_types
+	module_address := object.get(rc, "module_address", "")
 	instance := {
 		"address": rc.address,
 		"type": rc.type,
-		"module": module_prefix(object.get(rc, "module_address", "")),
-		"config_address": concat("", [module_prefix(object.get(rc, "module_address", "")), rc.type, ".", rc.name]),
+		"module_address": module_address,
+		"config_address": concat("", [module_prefix(module_address), rc.type, ".", rc.name]),
 		"index": object.get(rc, "index", null),
 		"exists": exists_after(rc.change),
 		"after": object_or_empty(object.get(rc.change, "after", null)),
-		"after_unknown": object_or_empty(object.get(rc.change, "after_unknown", null)),
-		"actions": rc.change.actions,
 	}
 }
 
@@ -45,17 +45,16 @@ instances[address] := instance if {
 	instance := {
 		"address": address,
 		"type": type,
-		"module": "",
+		"module_address": "",
 		"config_address": address,
 		"index": null,
 		"exists": true,
 		"after": object_or_empty(body),
-		"after_unknown": {},
-		"actions": ["create"],
 	}
 }
 
-# A resource is gone after apply when it is deleted and not re-created, or when nothing remains (`after: null`).
+# A resource is gone after apply when it is deleted and not re-created, or when nothing remains (`after: null`,
+# as in a no-op for a resource deleted out of band).
 exists_after(change) := false if {
 	"delete" in change.actions
 	not "create" in change.actions
@@ -95,6 +94,7 @@ buckets[address] := bucket if {
 	bucket := {
 		"address": address,
 		"config_address": instance.config_address,
+		"module_address": instance.module_address,
 		"index": instance.index,
 		"name": known_string(instance, "bucket"),
 		"tags": object.union(
@@ -113,6 +113,7 @@ cors_configs[address] := config if {
 	config := {
 		"address": address,
 		"config_address": instance.config_address,
+		"module_address": instance.module_address,
 		"index": instance.index,
 		"bucket_name": known_string(instance, "bucket"),
 		"rules": [normalize_rule(r) | some r in as_array(object.get(instance.after, "cors_rule", []))],
@@ -131,47 +132,44 @@ normalize_rule(r) := {
 
 # `cors_rule` on aws_s3_bucket is optional and computed in provider 5.x: after refresh it echoes what a separate
 # CORS resource set. It counts as inline rules only where the configuration writes it (or, in a plan without
-# configuration, where no separate CORS resource points at the bucket).
+# configuration, as Spacelift passes it, where no CORS resource in the plan names the bucket).
 inline_configured(instance) := true if {
 	kind == "config"
 	count(as_array(object.get(instance.after, "cors_rule", []))) > 0
 } else := true if {
 	kind == "plan"
-	some [prefix, mod] in config_modules
-	some res in mod.resources
-	concat("", [prefix, res.address]) == instance.config_address
-	res.expressions.cors_rule
+	inline_in_configuration[instance.config_address]
 } else := true if {
 	kind == "plan"
 	not document.configuration
 	count(as_array(object.get(instance.after, "cors_rule", []))) > 0
-	not referenced_by_name_or_config(instance)
+	not config_names[known_string(instance, "bucket")]
 } else := false
 
-referenced_by_name_or_config(instance) if {
+# Configuration addresses of buckets whose configuration writes `cors_rule` blocks.
+inline_in_configuration contains address if {
+	some prefix, mod in config_modules
+	some res in mod.resources
+	res.type == "aws_s3_bucket"
+	res.expressions.cors_rule
+	address := concat("", [prefix, res.address])
+}
+
+config_names contains config.bucket_name if {
 	some config in cors_configs
-	config.bucket_name == known_string(instance, "bucket")
+	is_string(config.bucket_name)
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# Which bucket each CORS configuration applies to
+# The configuration's modules and how references lead to buckets
 
-bucket_by_name[bucket.name] contains address if {
-	some address, bucket in buckets
-	is_string(bucket.name)
-}
-
-bucket_by_config[bucket.config_address] contains address if {
-	some address, bucket in buckets
-}
-
-# Configuration modules of a plan, with the address prefix of their resources.
-config_modules contains [prefix, mod] if {
+# Configuration modules of a plan, keyed by the address prefix of their resources ("" for the root module).
+config_modules[prefix] := mod if {
 	kind == "plan"
 	walk(document.configuration.root_module, [path, mod])
 	count(path) % 3 == 0
 	module_path(path)
-	prefix := concat("", [concat("", ["module.", path[i + 1], "."]) | some i, segment in path; i % 3 == 0])
+	prefix := concat("", [concat("", ["module.", path[i + 1], "."]) | some i, _ in path; i % 3 == 0])
 }
 
 module_path(path) if {
@@ -186,13 +184,81 @@ expected_segment(i, _) if i % 3 == 1
 
 expected_segment(i, "module") if i % 3 == 2
 
-# CORS configuration (configuration address) → configuration addresses of the buckets it references.
-cors_refs[concat("", [prefix, res.address])] contains target if {
-	some [prefix, mod] in config_modules
+# Reference nodes: `<module prefix>|<what>`, where what is a resource (`aws_s3_bucket.x`), a module variable
+# (`var.x`), a module output reached from its caller (`module.m.out`) or a resource's `each.value`. Edges lead
+# from a node to the nodes its expression references; buckets are the nodes with no way further.
+ref_node(prefix, ref) := concat("|", [prefix, resource_ref(ref)]) if {
+	regex.match(`^[a-z0-9_]+\.[A-Za-z0-9_-]+`, ref)
+	not regex.match(`^(var|module|each|count|local|path|terraform|data|self)\.`, ref)
+} else := concat("|", [prefix, concat(".", array.slice(split(ref, "."), 0, 2))]) if {
+	regex.match(`^var\.`, ref)
+} else := concat("|", [prefix, concat(".", array.slice(split(ref, "."), 0, 3))]) if {
+	regex.match(`^module\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`, ref)
+}
+
+# `aws_s3_bucket.x["k"].id` → `aws_s3_bucket.x`.
+resource_ref(ref) := concat(".", [parts[0], split(parts[1], "[")[0]]) if parts := split(ref, ".")
+
+# The references of an expression, where `each.value`/`each.key` stand for the for_each expression's.
+expression_refs(res, expression) := refs if {
+	direct := {r | some r in expression.references}
+	each_refs := {r | some r in direct; startswith(r, "each.")}
+	count(each_refs) > 0
+	refs := (direct - each_refs) | {r | some r in res.for_each_expression.references}
+} else := {r | some r in expression.references}
+
+ref_edges[ref_node(prefix, concat(".", ["var", name]))] contains target if {
+	some prefix, _ in config_modules
+	prefix != ""
+	parent := parent_prefix(prefix)
+	call := call_name(prefix)
+	some name, expression in config_modules[parent].module_calls[call].expressions
+	some ref in expression_refs(config_modules[parent].module_calls[call], expression)
+	target := ref_node(parent, ref)
+}
+
+ref_edges[concat("|", [prefix, concat(".", ["module", call, name])])] contains target if {
+	some prefix, mod in config_modules
+	some call, c in mod.module_calls
+	child := concat("", [prefix, "module.", call, "."])
+	some name, output in c.module.outputs
+	some ref in output.expression.references
+	target := ref_node(child, ref)
+}
+
+ref_edges[concat("|", [prefix, res.address])] contains target if {
+	some prefix, mod in config_modules
 	some res in mod.resources
 	res.type == "aws_s3_bucket_cors_configuration"
-	some ref in res.expressions.bucket.references
-	target := bucket_reference(prefix, ref)
+	some ref in expression_refs(res, res.expressions.bucket)
+	target := ref_node(prefix, ref)
+}
+
+# `module.a.module.b.` → `module.a.`; `module.a.` → "".
+parent_prefix(prefix) := concat("", [concat(".", array.slice(parts, 0, count(parts) - 3)), dot_if(count(parts) > 3)]) if {
+	parts := split(prefix, ".")
+}
+
+call_name(prefix) := parts[count(parts) - 2] if parts := split(prefix, ".")
+
+dot_if(true) := "."
+
+dot_if(false) := ""
+
+# Every node is a key, so that graph.reachable walks through nodes without edges of their own.
+ref_graph := object.union(
+	{node: set() | some edges in ref_edges; some node in edges},
+	{node: edges | some node, edges in ref_edges},
+)
+
+# CORS configuration (configuration address) → configuration addresses of the buckets its reference leads to.
+cors_refs[config_address] contains concat("", [prefix, name]) if {
+	kind == "plan"
+	some config_address in {c.config_address | some c in cors_configs}
+	start := concat("|", [config_prefix(config_address), trim_prefix(config_address, config_prefix(config_address))])
+	some node in graph.reachable(ref_graph, {start})
+	[prefix, name] := split(node, "|")
+	startswith(name, "aws_s3_bucket.")
 }
 
 cors_refs[address] contains concat(".", ["aws_s3_bucket", match[1]]) if {
@@ -204,32 +270,32 @@ cors_refs[address] contains concat(".", ["aws_s3_bucket", match[1]]) if {
 	some match in regex.find_all_string_submatch_n(`\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.(?:id|bucket)\}`, raw, 1)
 }
 
-# `aws_s3_bucket.x.id`, `aws_s3_bucket.x[0]`, `aws_s3_bucket.x` → the bucket's configuration address.
-bucket_reference(prefix, ref) := concat("", [prefix, "aws_s3_bucket.", resource_name(ref)]) if {
-	startswith(ref, "aws_s3_bucket.")
+# `module.a.module.b.aws_s3_bucket_cors_configuration.c` → `module.a.module.b.`.
+config_prefix(config_address) := concat("", [m[0] | some m in regex.find_all_string_submatch_n(`module\.[A-Za-z0-9_-]+\.`, config_address, -1)])
+
+# Instance keys a CORS configuration's own references name (`aws_s3_bucket.x["k"].id` → x: "k").
+explicit_keys[config_address] contains [concat("", [prefix, "aws_s3_bucket.", m[1]]), key] if {
+	some prefix, mod in config_modules
+	some res in mod.resources
+	res.type == "aws_s3_bucket_cors_configuration"
+	config_address := concat("", [prefix, res.address])
+	some ref in res.expressions.bucket.references
+	some m in regex.find_all_string_submatch_n(`^aws_s3_bucket\.([A-Za-z0-9_-]+)\[("[^"]*"|[0-9]+)\]$`, ref, 1)
+	key := json.unmarshal(m[2])
 }
 
-# `var.bucket` inside a child module: the argument the parent module passes, if it references a bucket there.
-bucket_reference(prefix, ref) := concat("", [parent, "aws_s3_bucket.", resource_name(parent_ref)]) if {
-	startswith(ref, "var.")
-	variable := split(ref, ".")[1]
-	parts := split(prefix, ".")
-	count(parts) >= 3
-	call := parts[count(parts) - 2]
-	parent := concat("", [concat(".", array.slice(parts, 0, count(parts) - 3)), dot_if(count(parts) > 3)])
-	some [parent_prefix, parent_module] in config_modules
-	parent_prefix == parent
-	some parent_ref in parent_module.module_calls[call].expressions[variable].references
-	startswith(parent_ref, "aws_s3_bucket.")
+# ---------------------------------------------------------------------------------------------------------------
+# Which bucket each CORS configuration applies to
+
+bucket_by_name[bucket.name] contains address if {
+	some address, bucket in buckets
+	is_string(bucket.name)
 }
 
-resource_name(ref) := split(split(ref, ".")[1], "[")[0]
+bucket_by_config[bucket.config_address] contains address if {
+	some address, bucket in buckets
+}
 
-dot_if(true) := "."
-
-dot_if(false) := ""
-
-# CORS configuration address → addresses of the buckets it applies to.
 cors_targets[address] contains bucket if {
 	some address, config in cors_configs
 	is_string(config.bucket_name)
@@ -241,14 +307,52 @@ cors_targets[address] contains bucket if {
 	not is_string(config.bucket_name)
 	some target in cors_refs[config.config_address]
 	some bucket in bucket_by_config[target]
-	same_instance(config.index, buckets[bucket].index)
+	same_module_instance(config.module_address, buckets[bucket].module_address)
+	same_instance(config, target, buckets[bucket].index)
 }
 
-# With count/for_each, references drop the instance key: pair instances with equal keys, or any instance with a
-# single (unindexed) bucket.
-same_instance(index, index) := true
+# Under a `for_each`/`count` module, a configuration and a bucket pair only within one module instance (or with
+# a bucket of an enclosing or enclosed module).
+same_module_instance(a, b) if a == b
 
-same_instance(_, null) := true
+same_module_instance(a, b) if startswith(b, concat("", [a, "."]))
+
+same_module_instance(a, b) if startswith(a, concat("", [b, "."]))
+
+same_module_instance("", _) := true
+
+same_module_instance(_, "") := true
+
+# References drop the instance key under count/for_each: an explicit key in the reference pairs with that instance;
+# otherwise instances pair by equal keys (the configuration's own, or its module instance's), and an unindexed
+# bucket pairs with any configuration.
+same_instance(config, target, bucket_index) if {
+	some [keyed, key] in explicit_keys[config.config_address]
+	keyed == target
+	key == bucket_index
+}
+
+same_instance(config, target, null) if {
+	not has_explicit_key(config.config_address, target)
+}
+
+same_instance(config, target, bucket_index) if {
+	bucket_index != null
+	not has_explicit_key(config.config_address, target)
+	instance_key(config) == bucket_index
+}
+
+has_explicit_key(config_address, target) if {
+	some [keyed, _] in explicit_keys[config_address]
+	keyed == target
+}
+
+instance_key(config) := config.index if {
+	config.index != null
+} else := json.unmarshal(keys[count(keys) - 1][1]) if {
+	keys := regex.find_all_string_submatch_n(`\[("[^"]*"|[0-9]+)\]`, config.module_address, -1)
+	count(keys) > 0
+}
 
 # Bucket address → addresses of the CORS configurations that apply to it.
 configs_for_bucket[bucket] contains address if {

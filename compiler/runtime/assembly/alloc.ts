@@ -65,12 +65,6 @@ function allocSlow(end: usize, p: usize): void {
   growTo(end);
 }
 
-export function allocZeroed(size: usize): usize {
-  const p = alloc(size);
-  memory.fill(p, 0, size);
-  return p;
-}
-
 // Grows the block [p, p+oldSize) to newSize in place when it is the last allocation; returns false otherwise.
 export function extendInPlace(p: usize, oldSize: usize, newSize: usize): bool {
   if (p + oldSize != heapPtr) return false;

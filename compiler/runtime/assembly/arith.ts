@@ -2,7 +2,7 @@
 // exact bignums for larger integers, f64 otherwise (OPA's narrowest-representation rule). Results are
 // canonical numbers; failures (division by zero, modulo on fractions) return 0 and leave an error code.
 
-import { T_NUMBER, N_INT, numRepr, numI64, typeOf, newInt } from "./value";
+import { N_INT, numRepr, numI64, newInt } from "./value";
 import { numToF64, numberFromF64, numIsInteger, numToBig, numBigNeg, numberFromBig } from "./numbers";
 import { bnAdd, bnSub, bnMul, bnCmp, bnDiv, bnDivRem, bnIsZero } from "./bignum";
 
@@ -120,20 +120,3 @@ export function numNegate(a: usize): usize {
   return numberFromF64(-numToF64(a));
 }
 
-export function isNumber(v: usize): bool {
-  return typeOf(v) == T_NUMBER;
-}
-
-// The i64 value of an integral number that fits; sets ok.
-let intOk = false;
-
-export function numAsI64(v: usize): i64 {
-  if (numRepr(v) == N_INT) {
-    intOk = true;
-    return numI64(v);
-  }
-  intOk = false;
-  return 0;
-}
-
-@inline export function numAsI64Ok(): bool { return intOk; }

@@ -5,7 +5,7 @@ import { alloc } from "./alloc";
 import { T_STRING, T_ARRAY, T_OBJECT, T_SET, typeOf, strPtr, strLen, newString, boolValue, arrLen, arrGet, newArray, arrPush } from "./value";
 import { tableCount, entryKey, objGet, objInsert, newObject } from "./table";
 import { sortedKeys } from "./sort";
-import { bufNew, byte, bytes, lit, bufData, bufLen, decimalU64 } from "./buf";
+import { bufNew, byte, bytes, lit, decimalU64 } from "./buf";
 import { typeError, errorStart, errorSet, E_BUILTIN, E_TYPE, typeName } from "./error";
 import { stringFromBuf } from "./strings";
 

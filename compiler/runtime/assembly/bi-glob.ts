@@ -2,7 +2,7 @@
 // {alt,alt} and \ escapes. The glob is translated to an anchored regex and run on the regex engine, so
 // matching is linear; delimiters default to "." for an empty array, none for null.
 
-import { T_NULL, T_ARRAY, T_STRING, typeOf, strPtr, strLen, arrLen, arrGet, boolValue } from "./value";
+import { T_NULL, T_ARRAY, T_STRING, typeOf, strPtr, strLen, arrLen, arrGet, boolValue, newString } from "./value";
 import { bufNew, byte, lit, bufData, bufLen, decimalU64 } from "./buf";
 import { utf8Decode, utf8Width, runeCount } from "./utf8";
 import { compilePattern } from "./bi-regex";
@@ -159,4 +159,19 @@ export function b_glob_match(pattern: usize, delimiters: usize, text: usize): us
     return errorSet(e, E_BUILTIN);
   }
   return boolValue(vmSearch(vm, strPtr(text), strLen(text), 0, true));
+}
+
+// glob.quote_meta: a backslash before each glob metacharacter (* ? [ ] { } \ and the range dash and
+// negation inside classes), so the text matches itself.
+export function b_glob_quote_meta(s: usize): usize {
+  if (typeOf(s) != T_STRING) return typeError("glob.quote_meta", 1, "string", s);
+  const p = strPtr(s);
+  const n = strLen(s);
+  const b = bufNew(n * 2 + 1);
+  for (let i: u32 = 0; i < n; i++) {
+    const c = <u32>load<u8>(p + i);
+    if (c == 42 || c == 63 || c == 91 || c == 93 || c == 123 || c == 125 || c == 92 || c == 45 || c == 33 || c == 44) byte(b, 92);
+    byte(b, c);
+  }
+  return newString(bufData(b), bufLen(b));
 }

@@ -90,7 +90,7 @@ export function b_trim_suffix(s: usize, suf: usize): usize {
   return substr(s, 0, strLen(s) - strLen(suf));
 }
 
-export function isSpaceRune(cp: u32): bool {
+function isSpaceRune(cp: u32): bool {
   if (cp < 0x80) return cp == 32 || (cp >= 9 && cp <= 13);
   return cp == 0x85 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
     cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;

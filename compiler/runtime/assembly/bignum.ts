@@ -174,10 +174,6 @@ export function bnPow10(n: u32): usize {
   return m == 1 ? r : bnMulSmallAdd(r, m, 0);
 }
 
-export function bnPow2(n: u32): usize {
-  return bnShl(bnFromU64(1), n);
-}
-
 let remSmall: u32 = 0;
 
 // Quotient of a / d; the remainder is left in bnRemSmall().

@@ -96,10 +96,6 @@ export function decParse(p: usize, n: u32): usize {
   return d;
 }
 
-export function decIsIntegral(d: usize): bool {
-  return decExp(d) >= 0;
-}
-
 let i64Out: i64 = 0;
 
 // When d is an integer in the i64 range, leaves it in decI64() and returns true.

@@ -3,7 +3,7 @@
 // "<builtin>: <message>", as OPA's topdown reports them.
 
 import { T_NULL, T_BOOLEAN, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, typeOf } from "./value";
-import { bufNew, lit, byte, bytes, bufCString, decimalI64 } from "./buf";
+import { bufNew, lit, byte, bufCString, decimalI64 } from "./buf";
 
 export const E_TYPE: i32 = 1;
 export const E_BUILTIN: i32 = 2;
@@ -77,14 +77,6 @@ export function builtinError(name: string, msg: string): usize {
   const b = errorStart(name);
   lit(b, msg);
   return errorSet(b, E_BUILTIN);
-}
-
-// As builtinError, with the bytes of a value's text appended (for messages that quote the input).
-export function builtinErrorWith(name: string, msg: string, p: usize, n: u32, code: i32): usize {
-  const b = errorStart(name);
-  lit(b, msg);
-  bytes(b, p, n);
-  return errorSet(b, code);
 }
 
 export function operandError(name: string, pos: i32, msg: string, code: i32): usize {

@@ -23,6 +23,8 @@ export * from "./bi-glob";
 export * from "./bi-net";
 export * from "./bi-units";
 export * from "./bi-crypto";
+export * from "./bi-semver";
+export * from "./bi-uuid";
 
 export const opa_wasm_abi_version: i32 = 1;
 export const opa_wasm_abi_minor_version: i32 = 3;

@@ -88,18 +88,19 @@ function parseString(): usize {
   return parseEscaped(start, q);
 }
 
-// The slow path once an escape shows up: decode into a fresh buffer (never longer than the source).
+// The slow path once an escape shows up: find the closing quote, then decode into a buffer of the raw length
+// (decoding never lengthens the text).
 function parseEscaped(start: usize, q: usize): usize {
-  let cap = <u32>(end - start);
-  const out = alloc(cap);
+  let close = q;
+  while (close < end && load<u8>(close) != 0x22) close += load<u8>(close) == 0x5c ? 2 : 1;
+  if (close >= end) return 0;
+  const out = alloc(<u32>(close - start));
   let n = <u32>(q - start);
   memory.copy(out, start, n);
   while (q < end) {
     const c = <u32>load<u8>(q);
     if (c == 0x22) {
       pos = q + 1;
-      // Give back the unused tail when nothing was allocated after the buffer.
-      realloc(out, cap, n);
       return newString(out, n);
     }
     if (c < 0x20) return 0;

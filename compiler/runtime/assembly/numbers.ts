@@ -7,7 +7,7 @@ import { N_INT, N_FLOAT, N_REF, numRepr, numI64, numF64, numRefPtr, numRefLen, n
 import { decParse, decToI64, decI64, decToF64, decNd, decExp, decNeg, decDigits } from "./decimal";
 import { shortestDigits, shortestK, writeF64 } from "./float-format";
 import { bytes, decimalI64 } from "./buf";
-import { bnFromDigits, bnMul, bnPow10, bnFromU64, bnBitLen, bnToU64, bnToDigits, bnLen, bnIsZero } from "./bignum";
+import { bnFromDigits, bnMul, bnPow10, bnBitLen, bnToU64, bnToDigits, bnLen, bnIsZero } from "./bignum";
 
 const TWO63: f64 = 9223372036854775808.0;
 
@@ -187,7 +187,3 @@ export function numberFromBig(neg: bool, m: usize): usize {
   return newRefRaw(p, n);
 }
 
-export function bigFromI64(x: i64): usize {
-  bigNeg = x < 0;
-  return bnFromU64(x < 0 ? <u64>(0 - x) : <u64>x);
-}

@@ -4,8 +4,7 @@
 
 import { alloc } from "./alloc";
 import {
-  R_EMPTY, R_LIT, R_CLASS, R_ANY, R_BOL, R_EOL, R_BOT, R_EOT, R_WORDB, R_NWORDB, R_CAT, R_ALT, R_CAP, R_REP,
-  F_FOLD, F_DOTNL, F_LAZY, nodeOp, nodeA, nodeB, nodeMin, nodeMax, nodeFlags,
+  R_EMPTY, R_LIT, R_CLASS, R_ANY, R_BOL, R_NWORDB, R_CAT, R_ALT, R_CAP, R_REP, F_FOLD, F_DOTNL, F_LAZY, nodeOp, nodeA, nodeB, nodeMin, nodeMax, nodeFlags,
 } from "./regex-parse";
 
 export const I_RUNE: u32 = 1; // x: rune, arg: fold

@@ -544,7 +544,6 @@ function parseAlt(depth: i32): usize {
       if (depth == 0) return fail("unexpected )", src, end);
       break;
     }
-    const atomStart = pos;
     let atom: usize = 0;
     if (c == 40) {
       atom = parseGroup(depth);
@@ -581,6 +580,7 @@ function parseAlt(depth: i32): usize {
     }
     // Repetition operators.
     let repeated = false;
+    let firstOp: usize = 0;
     while (pos < end && isRepeatOp(load<u8>(pos))) {
       const opStart = pos;
       const op = <u32>load<u8>(pos);
@@ -601,8 +601,9 @@ function parseAlt(depth: i32): usize {
         pos++;
         lazy = !lazy;
       }
-      if (repeated) return fail("invalid nested repetition operator", atomStart, pos);
+      if (repeated) return fail("invalid nested repetition operator", firstOp, pos);
       repeated = true;
+      firstOp = opStart;
       if (nodeOp(atom) == R_EMPTY) return fail("missing argument to repetition operator", opStart, pos);
       atom = node(R_REP, atom, 0, min, max, lazy ? F_LAZY : 0);
     }
@@ -782,4 +783,3 @@ export function regexParse(p: usize, n: u32): usize {
   return t;
 }
 
-@inline export function regexSource(): usize { return src; }

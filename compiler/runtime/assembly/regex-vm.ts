@@ -4,7 +4,7 @@
 
 import { alloc } from "./alloc";
 import { I_RUNE, I_CLASS, I_ANY, I_SPLIT, I_JMP, I_SAVE, I_ASSERT, I_MATCH } from "./regex-compile";
-import { R_BOL, R_EOL, R_BOT, R_EOT, R_WORDB, R_NWORDB } from "./regex-parse";
+import { R_BOL, R_EOL, R_BOT, R_EOT, R_WORDB } from "./regex-parse";
 import { utf8Decode, utf8Width } from "./utf8";
 import { toLowerRune, toUpperRune } from "./unicode-case";
 
@@ -123,8 +123,8 @@ function runeMatches(inst: usize, r: u32): bool {
 }
 
 // Searches text[from..] (assertions see the whole text). On a match, returns true with the capture
-// positions at vmCaps(m) (2 per group). `longestOnly` is unused by Go's semantics: the first match by
-// priority wins. With `anyMatch` the search stops at the first match found (its groups are then partial).
+// positions at vmCaps(m) (2 per group); the match of highest priority wins, as in Go. With `anyMatch` the
+// search stops at the first match found (its groups are then not final).
 export function vmSearch(m: usize, text: usize, n: u32, from: u32, anyMatch: bool): bool {
   const prog = load<u32>(m);
   const ninst = load<u32>(m, 4);

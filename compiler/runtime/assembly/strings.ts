@@ -1,7 +1,6 @@
 // Byte-level string helpers shared by the string builtins: substring search, counting, building a string
 // value from a buffer. Everything works on UTF-8 bytes; rune-aware callers convert offsets with utf8.ts.
 
-import { alloc } from "./alloc";
 import { newString, strPtr, strLen } from "./value";
 import { bufData, bufLen } from "./buf";
 
@@ -34,13 +33,6 @@ export function stringFromBuf(b: usize): usize {
 // A string over bytes [from, to) of string value s (shares the bytes).
 export function substr(s: usize, from: u32, to: u32): usize {
   return newString(strPtr(s) + from, to - from);
-}
-
-export function concatBytes(a: usize, an: u32, b: usize, bn: u32): usize {
-  const p = alloc(an + bn);
-  memory.copy(p, a, an);
-  memory.copy(p + an, b, bn);
-  return newString(p, an + bn);
 }
 
 export function strEqualsLit(s: usize, lit: string): bool {

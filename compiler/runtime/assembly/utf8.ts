@@ -74,13 +74,6 @@ export function utf8Encode(dst: usize, cp: u32): u32 {
   return 4;
 }
 
-export function utf8Len(cp: u32): u32 {
-  if (cp < 0x80) return 1;
-  if (cp < 0x800) return 2;
-  if (cp < 0x10000 || cp > 0x10ffff) return 3;
-  return 4;
-}
-
 // The number of runes in p[0..n), counting each invalid byte as one.
 export function runeCount(p: usize, n: u32): u32 {
   const end = p + n;
@@ -113,17 +106,3 @@ export function runeOffset(p: usize, n: u32, r: u32): u32 {
   return <u32>(q - p);
 }
 
-export function utf8Valid(p: usize, n: u32): bool {
-  const end = p + n;
-  let q = p;
-  while (q < end) {
-    if (load<u8>(q) < 0x80) {
-      q++;
-      continue;
-    }
-    const cp = utf8Decode(q, end);
-    if (cp == 0xfffd && runeWidth == 1) return false;
-    q += runeWidth;
-  }
-  return true;
-}

@@ -88,13 +88,6 @@ export function newString(ptr: usize, len: u32): usize {
   return v;
 }
 
-// A string over a fresh copy of the bytes.
-export function newStringCopy(ptr: usize, len: u32): usize {
-  const p = alloc(len);
-  memory.copy(p, ptr, len);
-  return newString(p, len);
-}
-
 // A string from an ASCII source literal (type names, fixed results).
 export function newStringLit(s: string): usize {
   const n = <u32>s.length;
