@@ -35,7 +35,7 @@ export interface CompileOptions {
 
 export interface CompileResult {
   /** The module, when there were no errors. */
-  wasm?: Uint8Array;
+  wasm?: Uint8Array<ArrayBuffer>;
   diagnostics: Diagnostic[];
 }
 

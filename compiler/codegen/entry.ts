@@ -27,7 +27,7 @@ export function generateModule(
   program: Program,
   entrypoints: readonly Entrypoint[],
   options: CodegenOptions,
-): Uint8Array {
+): Uint8Array<ArrayBuffer> {
   const ctx = new ModuleContext(runtime, program, options, entrypoints.map((e) => e.query.body));
   const rules = new RuleFunctions(ctx);
   const entryFns = entrypoints.map((ep, i) =>

@@ -147,7 +147,7 @@ export class ModuleBuilder {
     this.start = index;
   }
 
-  emit(): Uint8Array {
+  emit(): Uint8Array<ArrayBuffer> {
     for (const f of this.functions) if (!f.body) throw new Error(`function ${f.name} declared but not defined`);
     const heapBase = this.heapBase();
     if (heapBase > SDK_INITIAL_PAGES * PAGE) {
@@ -185,9 +185,9 @@ export class ModuleBuilder {
       for (const g of globals) w.byte(g.type).byte(g.mutable ? 1 : 0).bytes(g.init);
     });
     const keep = new Set(RUNTIME_ABI_EXPORTS);
-    const exports = [...this.runtime.exports.filter((e) => keep.has(e.name)), ...this.exports];
-    section(out, Section.Export, exports.length, (w) => {
-      for (const e of exports) w.name(e.name).byte(e.kind).u32(e.index);
+    const exportEntries = [...this.runtime.exports.filter((e) => keep.has(e.name)), ...this.exports];
+    section(out, Section.Export, exportEntries.length, (w) => {
+      for (const e of exportEntries) w.name(e.name).byte(e.kind).u32(e.index);
     });
     if (this.start !== undefined) {
       const w = new ByteWriter(8).u32(this.start);

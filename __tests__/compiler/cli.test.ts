@@ -1,0 +1,166 @@
+/**
+ * `regoc`, run in process through `run(argv, io)`: building a `.wasm` file and an `opa build`-style bundle,
+ * running `test_*` rules like `opa test`, evaluating a query, and the exit codes and messages for compile
+ * errors (rendered with the source line) and usage errors.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as zlib from "zlib";
+import { extract } from "tar-stream";
+import { loadPolicySync } from "@open-policy-agent/opa-wasm";
+import { run } from "../../compiler/cli";
+
+interface Outcome {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function regoc(cwd: string, ...argv: string[]): Promise<Outcome> {
+  let stdout = "";
+  let stderr = "";
+  const status = await run(argv, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  return { status, stdout, stderr };
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regoc-"));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const POLICY = `package limits
+
+import rego.v1
+
+max_size := data.limits.max
+
+too_big contains name if {
+	some name, size in input.files
+	size > max_size
+}
+`;
+
+const TESTS = `package limits_test
+
+import rego.v1
+
+import data.limits
+
+test_flags_big_files if {
+	limits.too_big == {"b"} with input as {"files": {"a": 1, "b": 500}}
+}
+
+test_nothing_flagged if {
+	count(limits.too_big) == 0 with input as {"files": {"a": 1}}
+}
+`;
+
+async function untar(file: string): Promise<Map<string, Buffer>> {
+  const entries = new Map<string, Buffer>();
+  const ex = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    ex.on("entry", (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
+      stream.on("end", () => {
+        entries.set(header.name, Buffer.concat(chunks));
+        next();
+      });
+    });
+    ex.on("finish", resolve);
+    ex.on("error", reject);
+  });
+  ex.end(zlib.gunzipSync(fs.readFileSync(file)));
+  await done;
+  return entries;
+}
+
+describe("regoc build", () => {
+  test("writes a module the SDK loads, with data from data.json beside the policy", async () => {
+    const dir = workspace({ "policy/limits.rego": POLICY, "policy/limits/data.json": JSON.stringify({ max: 100 }) });
+    const out = await regoc(dir, "build", "-t", "wasm", "-e", "limits/too_big", "-o", "out.wasm", "policy");
+    expect(out).toMatchObject({ status: 0, stderr: "" });
+    expect(out.stdout).toMatch(/wrote out\.wasm \(\d+ bytes, 1 entrypoint\)/);
+    const policy = loadPolicySync(fs.readFileSync(path.join(dir, "out.wasm")));
+    policy.setData({ limits: { max: 100 } });
+    expect(policy.evaluate({ files: { a: 5, b: 700 } }, "limits/too_big")).toEqual([{ result: ["b"] }]);
+  });
+
+  test("writes opa build's bundle layout, deterministically", async () => {
+    const dir = workspace({ "policy/limits.rego": POLICY, "policy/limits/data.json": JSON.stringify({ max: 100 }) });
+    expect((await regoc(dir, "build", "-e", "limits/too_big", "-o", "bundle.tar.gz", "policy")).status).toBe(0);
+    const first = fs.readFileSync(path.join(dir, "bundle.tar.gz"));
+    const entries = await untar(path.join(dir, "bundle.tar.gz"));
+    expect([...entries.keys()].sort()).toEqual(["/.manifest", "/data.json", "/policy.wasm", "/policy/limits.rego"]);
+    expect(JSON.parse(entries.get("/.manifest")!.toString())).toMatchObject({ wasm: [{ entrypoint: "limits/too_big", module: "/policy.wasm" }] });
+    expect(JSON.parse(entries.get("/data.json")!.toString())).toEqual({ limits: { max: 100 } });
+    expect((await regoc(dir, "build", "-e", "limits/too_big", "-o", "bundle.tar.gz", "policy")).status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "bundle.tar.gz")).equals(first)).toBe(true);
+  });
+
+  test("a compile error exits 1 and shows the source line with a caret", async () => {
+    const dir = workspace({ "bad.rego": "package bad\n\nimport rego.v1\n\nallow if {\n\tinput.user == who\n}\n" });
+    const out = await regoc(dir, "build", "-e", "bad/allow", "bad.rego");
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain("bad.rego:6:16: rego_unsafe_var_error: var who is unsafe");
+    expect(out.stderr).toContain("6 | \tinput.user == who\n");
+    expect(out.stderr).toMatch(/\n {4}\t {14}\^/);
+    expect(fs.existsSync(path.join(dir, "policy.wasm"))).toBe(false);
+  });
+
+  test.each([
+    [["build", "policy"], /at least one -e/],
+    [["build", "-e", "limits/too_big"], /no \.rego files/],
+    [["build", "-e", "limits/too_big", "missing"], /missing: no such file or directory/],
+    [["build", "-t", "plan", "-e", "x/y", "policy"], /unsupported target plan/],
+    [["build", "--frobnicate", "policy"], /Unknown option/],
+    [["transmogrify"], /unknown command "transmogrify"/],
+  ])("usage error %j exits 2", async (argv, message) => {
+    const dir = workspace({ "policy/limits.rego": POLICY });
+    const out = await regoc(dir, ...(argv as string[]));
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(message);
+  });
+});
+
+describe("regoc test", () => {
+  test("runs test_ rules and reports PASS", async () => {
+    const dir = workspace({ "limits.rego": POLICY, "limits_test.rego": TESTS, "limits/data.json": JSON.stringify({ max: 100 }) });
+    const out = await regoc(dir, "test", "-v", ".");
+    expect(out.stderr).toBe("");
+    expect(out.stdout).toMatch(/limits_test\.rego:7: data\.limits_test\.test_flags_big_files: PASS/);
+    expect(out.stdout).toMatch(/PASS: 2\/2/);
+    expect(out.status).toBe(0);
+  });
+
+  test("a failing test exits 1 and names its file and line", async () => {
+    const failing = TESTS.replace('{"b"}', '{"a"}');
+    const dir = workspace({ "limits.rego": POLICY, "limits_test.rego": failing, "limits/data.json": JSON.stringify({ max: 100 }) });
+    const out = await regoc(dir, "test", ".");
+    expect(out.status).toBe(1);
+    expect(out.stdout).toMatch(/limits_test\.rego:7: data\.limits_test\.test_flags_big_files: FAIL \(undefined\)/);
+    expect(out.stdout).not.toMatch(/test_nothing_flagged/);
+    expect(out.stdout).toMatch(/FAIL: 1\/2/);
+  });
+});
+
+describe("regoc eval", () => {
+  test("prints the result set of a query over data and input", async () => {
+    const dir = workspace({ "limits.rego": POLICY, "limits/data.json": JSON.stringify({ max: 3 }), "input.json": JSON.stringify({ files: { x: 9 } }) });
+    const out = await regoc(dir, "eval", "-d", ".", "-i", "input.json", "names := data.limits.too_big");
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual([{ names: ["x"] }]);
+  });
+
+  test("input that is not JSON exits 2 naming the file", async () => {
+    const dir = workspace({ "limits.rego": POLICY, "input.json": "{ files: " });
+    const out = await regoc(dir, "eval", "-d", ".", "-i", "input.json", "x := 1");
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(/input\.json: not JSON/);
+  });
+});
