@@ -12,6 +12,8 @@ import { hasDocument, hasValueRules, RuleNode } from "./tree";
 import { refName } from "./with-targets";
 import type { RuleFunctions } from "./rules";
 import { calleeOf, Callee, NETWORK_BUILTINS } from "./callee";
+import type { CheckedRule } from "../check/program";
+import { jsonTerm, metadataChain, metadataRule } from "./metadata";
 
 /** A value produced by planning a term: held in a local or (constants) in a global. */
 export type Val = { readonly local: number } | { readonly global: number };
@@ -24,6 +26,8 @@ export class BodyPlanner {
   private bound = new Set<string>();
   /** Where a failing expression branches: the innermost enclosing failure block or scan step. */
   fail!: Label;
+  /** The rule being planned (for `rego.metadata.*`); undefined in queries. */
+  rule?: CheckedRule;
 
   constructor(
     readonly ctx: ModuleContext,
@@ -639,6 +643,13 @@ export class BodyPlanner {
   // Calls
 
   planCall(call: Term & { type: "call" }, k: (v: Val) => void): void {
+    const name = refName(call.op);
+    if ((name === "rego.metadata.rule" || name === "rego.metadata.chain") && call.args.length <= 1) {
+      const value = name === "rego.metadata.rule" ? metadataRule(this.rule) : metadataChain(this.rule, this.ctx.program);
+      const v: Val = { global: this.ctx.constant(jsonTerm(value, call.loc)) };
+      if (call.args.length === 0) return k(v);
+      return this.destructure(call.args[0], v, () => k({ global: this.ctx.constant({ type: "boolean", value: true, loc: call.loc }) }));
+    }
     const callee = calleeOf(this.ctx, call);
     if (!callee) throw new CodegenError(`undefined function ${refName(call.op) ?? "?"}`, call);
     if (

@@ -82,8 +82,10 @@ export class RuleFunctions {
 
   // ---------------------------------------------------------------------------------------------------------
 
-  private planner(fb: FunctionBuilder): BodyPlanner {
-    return new BodyPlanner(this.ctx, fb, this);
+  private planner(fb: FunctionBuilder, rule?: CheckedRule): BodyPlanner {
+    const p = new BodyPlanner(this.ctx, fb, this);
+    p.rule = rule;
+    return p;
   }
 
   /** Memo lookup at function entry; returns the slot. */
@@ -193,7 +195,7 @@ export class RuleFunctions {
         fb.block((ruleDone) => {
           for (const clause of clauses) {
             const found = clauses.length > 1 ? fb.local() : -1;
-            const p = this.planner(fb);
+            const p = this.planner(fb, cr);
             fb.block((clauseFail) => {
               p.fail = clauseFail;
               this.bindParams(p, cr.rule, params, "patterns", () =>
@@ -239,7 +241,7 @@ export class RuleFunctions {
         }
         // A default such as `[x | data.a[_] = x]` is computed only when no rule applies; the check stage moved
         // the computation into the default's body.
-        const p = this.planner(fb);
+        const p = this.planner(fb, defaults[0]);
         fb.block((fail) => {
           p.fail = fail;
           p.planBody(defaults[0].rule.body, () =>
@@ -274,7 +276,7 @@ export class RuleFunctions {
     const keyed = rules.some((r) => r.tail.length > 0);
     fb.call(this.ctx.rt(keyed ? "opa_object" : "opa_set")).set(result);
     for (const cr of rules) {
-      const p = this.planner(fb);
+      const p = this.planner(fb, cr);
       fb.block((fail) => {
         p.fail = fail;
         p.planBody(cr.rule.body, () =>
@@ -297,7 +299,7 @@ export class RuleFunctions {
   private planSingleRef(fb: FunctionBuilder, node: RuleNode, result: number): void {
     fb.call(this.ctx.rt("opa_object")).set(result);
     for (const cr of node.rules) {
-      const p = this.planner(fb);
+      const p = this.planner(fb, cr);
       fb.block((fail) => {
         p.fail = fail;
         const terms = cr.kind === "single-ref" ? [...cr.tail, cr.rule.head.value ?? TRUE] : [cr.rule.head.value ?? TRUE];

@@ -185,16 +185,21 @@ expected_segment(i, _) if i % 3 == 1
 expected_segment(i, "module") if i % 3 == 2
 
 # Reference nodes: `<module prefix>|<what>`, where what is a resource (`aws_s3_bucket.x`), a module variable
-# (`var.x`), a module output reached from its caller (`module.m.out`) or a resource's `each.value`. Edges lead
-# from a node to the nodes its expression references; buckets are the nodes with no way further.
+# (`var.x`) or a module output reached from its caller (`module.m.out`). Edges lead from a node to the nodes its
+# expression references (`each.value` standing for the for_each expression's); buckets are where paths end.
 ref_node(prefix, ref) := concat("|", [prefix, resource_ref(ref)]) if {
-	regex.match(`^[a-z0-9_]+\.[A-Za-z0-9_-]+`, ref)
-	not regex.match(`^(var|module|each|count|local|path|terraform|data|self)\.`, ref)
-} else := concat("|", [prefix, concat(".", array.slice(split(ref, "."), 0, 2))]) if {
-	regex.match(`^var\.`, ref)
-} else := concat("|", [prefix, concat(".", array.slice(split(ref, "."), 0, 3))]) if {
-	regex.match(`^module\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`, ref)
+	parts := split(ref, ".")
+	count(parts) >= 2
+	not reference_keywords[parts[0]]
+} else := concat("|", [prefix, concat(".", ["var", split(ref, ".")[1]])]) if {
+	startswith(ref, "var.")
+} else := concat("|", [prefix, concat(".", ["module", split(parts[1], "[")[0], parts[2]])]) if {
+	parts := split(ref, ".")
+	parts[0] == "module"
+	count(parts) >= 3
 }
+
+reference_keywords := {"var", "module", "each", "count", "local", "path", "terraform", "data", "self"}
 
 # `aws_s3_bucket.x["k"].id` → `aws_s3_bucket.x`.
 resource_ref(ref) := concat(".", [parts[0], split(parts[1], "[")[0]]) if parts := split(ref, ".")
@@ -230,9 +235,18 @@ ref_edges[concat("|", [prefix, res.address])] contains target if {
 	some prefix, mod in config_modules
 	some res in mod.resources
 	res.type == "aws_s3_bucket_cors_configuration"
+	indirect(res)
 	some ref in expression_refs(res, res.expressions.bucket)
 	target := ref_node(prefix, ref)
 }
+
+# A CORS configuration whose bucket reference goes through a module variable, a module output or `each`.
+indirect(res) if {
+	some ref in res.expressions.bucket.references
+	indirect_keywords[split(ref, ".")[0]]
+}
+
+indirect_keywords := {"var", "module", "each"}
 
 # `module.a.module.b.` → `module.a.`; `module.a.` → "".
 parent_prefix(prefix) := concat("", [concat(".", array.slice(parts, 0, count(parts) - 3)), dot_if(count(parts) > 3)]) if {
@@ -251,12 +265,23 @@ ref_graph := object.union(
 	{node: edges | some node, edges in ref_edges},
 )
 
-# CORS configuration (configuration address) → configuration addresses of the buckets its reference leads to.
+# CORS configuration (configuration address) → configuration addresses of the buckets its reference leads to:
+# a bucket of its own module directly (the common case, without the graph), or wherever the graph leads.
+cors_refs[concat("", [prefix, res.address])] contains concat("", [prefix, resource_ref(ref)]) if {
+	some prefix, mod in config_modules
+	some res in mod.resources
+	res.type == "aws_s3_bucket_cors_configuration"
+	some ref in res.expressions.bucket.references
+	startswith(ref, "aws_s3_bucket.")
+}
+
 cors_refs[config_address] contains concat("", [prefix, name]) if {
-	kind == "plan"
-	some config_address in {c.config_address | some c in cors_configs}
-	start := concat("|", [config_prefix(config_address), trim_prefix(config_address, config_prefix(config_address))])
-	some node in graph.reachable(ref_graph, {start})
+	some mod_prefix, mod in config_modules
+	some res in mod.resources
+	res.type == "aws_s3_bucket_cors_configuration"
+	indirect(res)
+	config_address := concat("", [mod_prefix, res.address])
+	some node in graph.reachable(ref_graph, {concat("|", [mod_prefix, res.address])})
 	[prefix, name] := split(node, "|")
 	startswith(name, "aws_s3_bucket.")
 }
@@ -269,9 +294,6 @@ cors_refs[address] contains concat(".", ["aws_s3_bucket", match[1]]) if {
 	is_string(raw)
 	some match in regex.find_all_string_submatch_n(`\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.(?:id|bucket)\}`, raw, 1)
 }
-
-# `module.a.module.b.aws_s3_bucket_cors_configuration.c` → `module.a.module.b.`.
-config_prefix(config_address) := concat("", [m[0] | some m in regex.find_all_string_submatch_n(`module\.[A-Za-z0-9_-]+\.`, config_address, -1)])
 
 # Instance keys a CORS configuration's own references name (`aws_s3_bucket.x["k"].id` → x: "k").
 explicit_keys[config_address] contains [concat("", [prefix, "aws_s3_bucket.", m[1]]), key] if {

@@ -6,11 +6,12 @@
  * OPA's message, as `opa eval --strict-builtin-errors` does.
  */
 import { BuiltinError, HostBuiltin, HostFamily } from "./errors";
+import { builtins as jwt } from "./jwt";
 
 export { BuiltinError } from "./errors";
 export type { HostBuiltin } from "./errors";
 
-const FAMILIES: HostFamily[] = [];
+const FAMILIES: HostFamily[] = [jwt];
 
 export interface HostBuiltinOptions {
   /** Builtin errors abort evaluation with OPA's message instead of making the expression undefined. */
