@@ -11,6 +11,7 @@ import { isMainThread, parentPort, Worker, workerData } from "worker_threads";
 import { parse as parseYaml } from "yaml";
 import { ConformanceCase, loadCases } from "../compiler/conformance/cases";
 import { judgeCase, Verdict } from "../compiler/conformance/judge";
+import { builtinsUsed, loadNativeBuiltins } from "../compiler/conformance/builtins-used";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEFAULT_DIR = path.resolve(ROOT, "../shared/opa-conformance/cases");
@@ -126,6 +127,28 @@ function selectCases(opts: Options): ConformanceCase[] {
   return opts.filter ? all.filter((c) => c.id.includes(opts.filter!)) : all;
 }
 
+/**
+ * Cases that use only the language and the builtins OPA keeps inside its Wasm runtime: the bar for the
+ * compiler alone (host builtins aside). Prints how many there are and any that fail.
+ */
+function reportNativeOnly(cases: ConformanceCase[], outcomes: Outcome[], dir: string): void {
+  const tsv = path.join(dir, "..", "WASM_NATIVE_BUILTINS.tsv");
+  if (!fs.existsSync(tsv)) return;
+  const native = loadNativeBuiltins(tsv);
+  const status = new Map(outcomes.map((o) => [o.id, o.verdict]));
+  let count = 0;
+  const failing: string[] = [];
+  for (const c of cases) {
+    const used = builtinsUsed(c);
+    if (!used || [...used].some((b) => !native.has(b) && !b.startsWith("custom_builtin_test"))) continue;
+    count++;
+    const verdict = status.get(c.id);
+    if (verdict?.status === "fail") failing.push(`${c.id}: ${verdict.reason.split("\n")[0].slice(0, 160)}`);
+  }
+  console.log(`\nlanguage + native builtins only: ${count} cases, ${count - failing.length} pass, ${failing.length} fail`);
+  for (const f of failing) console.log(`- ${f}`);
+}
+
 function report(outcomes: Outcome[], opts: Options): { passed: number; failed: number; skipped: number } {
   const byCategory = new Map<string, { pass: number; fail: number; skip: number }>();
   for (const o of outcomes) {
@@ -161,6 +184,7 @@ async function main(): Promise<number> {
   const cases = selectCases(opts);
   const outcomes = await runAll(cases, opts);
   const totals = report(outcomes, opts);
+  reportNativeOnly(cases, outcomes, opts.dir);
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(outcomes, null, 1));
   if (opts.update) {
     const passing = outcomes.filter((o) => o.verdict.status === "pass").map((o) => o.id).sort();
