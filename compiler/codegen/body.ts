@@ -457,26 +457,13 @@ export class BodyPlanner {
    */
   private planTemplate(parts: Array<string | Term | Expr>, k: (v: Val) => void): void {
     const terms = parts.filter((p): p is Term | Expr => typeof p !== "string");
-    this.collectEach(terms, (sets) => {
+    this.collectEach(terms, (values) => {
       this.callRt("opa_array_with_cap", parts.length);
       const arr = this.temp();
-      const undefinedText: Val = { global: this.ctx.stringConstant("<undefined>") };
       let j = 0;
       for (const p of parts) {
-        if (typeof p === "string") {
-          this.callRt("opa_array_append", arr, { global: this.ctx.stringConstant(p) });
-          continue;
-        }
-        const set = sets[j++];
-        this.callRt("rt_iter_count", set);
-        this.fb.ifElse(
-          () => {
-            this.callRt("rt_iter_value", set, 0);
-            const value = this.temp();
-            this.callRt("opa_array_append", arr, value);
-          },
-          () => this.callRt("opa_array_append", arr, undefinedText),
-        );
+        if (typeof p === "string") this.callRt("opa_array_append", arr, { global: this.ctx.stringConstant(p) });
+        else this.callRt("opa_array_append", arr, values[j++]);
       }
       this.callRt("rt_template_string", arr);
       const out = this.temp();
@@ -486,30 +473,37 @@ export class BodyPlanner {
   }
 
   /**
-   * Evaluates each term to the set of its values (empty when undefined), as `print` and templates need. An
-   * embedded expression with `with` modifiers is evaluated under them.
+   * Evaluates each term to one value, or the string `<undefined>` where it has none, as `print` and template
+   * strings show them (the runtime prints strings as they are, other values in Rego syntax). An embedded
+   * expression with `with` modifiers is evaluated under them.
    */
-  private collectEach(terms: ReadonlyArray<Term | Expr>, k: (sets: Val[]) => void): void {
-    const sets: Val[] = [];
+  private collectEach(terms: ReadonlyArray<Term | Expr>, k: (values: Val[]) => void): void {
+    const values: Val[] = [];
+    const undefinedText = this.ctx.stringConstant("<undefined>");
     for (const t of terms) {
-      this.callRt("opa_set");
-      const set = this.temp();
+      const value = this.fb.local();
+      this.fb.globalGet(undefinedText).set(value);
       if ("type" in t) {
-        this.nested(() => this.planTerm(t, (v) => this.callRt("opa_set_add", set, v)));
+        this.nested(() =>
+          this.planTerm(t, (v) => {
+            this.load(v);
+            this.fb.set(value);
+          }),
+        );
       } else if (t.body.type === "term") {
         const holder: VarTerm = { type: "var", name: `$template${this.fb.localCount}`, loc: t.loc };
         const assign: Term = { type: "call", op: { type: "ref", head: { type: "var", name: "eq", loc: t.loc }, path: [], loc: t.loc }, args: [holder, t.body.term], loc: t.loc };
         this.nested(() =>
-          this.planExpr({ ...t, body: { type: "term", term: assign, loc: t.loc } }, () =>
-            this.callRt("opa_set_add", set, { local: this.localFor(holder.name) }),
-          ),
+          this.planExpr({ ...t, body: { type: "term", term: assign, loc: t.loc } }, () => {
+            this.fb.get(this.localFor(holder.name)).set(value);
+          }),
         );
       } else {
         throw new CodegenError("a template can only embed terms", t);
       }
-      sets.push(set);
+      values.push({ local: value });
     }
-    k(sets);
+    k(values);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -664,10 +658,10 @@ export class BodyPlanner {
     }
     const arity = callee.arity;
     if (callee.kind === "print") {
-      return this.collectEach(call.args, (sets) => {
-        this.callRt("opa_array_with_cap", sets.length);
+      return this.collectEach(call.args, (values) => {
+        this.callRt("opa_array_with_cap", values.length);
         const arr = this.temp();
-        for (const s of sets) this.callRt("opa_array_append", arr, s);
+        for (const v of values) this.callRt("opa_array_append", arr, v);
         this.callRt("rt_print", arr);
         k({ global: this.ctx.constant({ type: "boolean", value: true, loc: call.loc }) });
       });
