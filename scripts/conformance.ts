@@ -27,6 +27,8 @@ interface Options {
   verbose: boolean;
   /** Without the host-builtins library, as a user of the bare SDK would load the modules. */
   bare: boolean;
+  /** With strict builtin errors: strict-only error cases must fail with OPA's message. */
+  strict: boolean;
 }
 
 interface Outcome {
@@ -36,7 +38,7 @@ interface Outcome {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { dir: DEFAULT_DIR, workers: Math.max(1, os.cpus().length), verbose: false, bare: false };
+  const opts: Options = { dir: DEFAULT_DIR, workers: Math.max(1, os.cpus().length), verbose: false, bare: false, strict: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--workers") opts.workers = Math.max(1, Number(value()));
     else if (a === "--verbose") opts.verbose = true;
     else if (a === "--bare") opts.bare = true;
+    else if (a === "--strict") opts.strict = true;
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else opts.dir = path.resolve(a);
   }
@@ -76,7 +79,7 @@ async function runAll(cases: ConformanceCase[], opts: Options): Promise<Outcome[
     new Promise((resolve) => {
       const start = (): void => {
         if (next >= cases.length) return resolve();
-        const worker = spawnWorker(opts.dir, opts.bare);
+        const worker = spawnWorker(opts.dir, { bare: opts.bare, strict: opts.strict });
         let current = -1;
         let timer: NodeJS.Timeout | undefined;
         const dispatch = (): void => {
@@ -113,9 +116,9 @@ async function runAll(cases: ConformanceCase[], opts: Options): Promise<Outcome[
 }
 
 /** Workers load this same file; under tsx they need its CommonJS hook registered first. */
-function spawnWorker(dir: string, bare: boolean): Worker {
+function spawnWorker(dir: string, mode: { bare: boolean; strict: boolean }): Worker {
   const source = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(__filename)});`;
-  return new Worker(source, { eval: true, workerData: { dir, bare } });
+  return new Worker(source, { eval: true, workerData: { dir, ...mode } });
 }
 
 function outcome(c: ConformanceCase, verdict: Verdict): Outcome {
@@ -216,13 +219,13 @@ if (isMainThread) {
     },
   );
 } else {
-  const { dir, bare } = workerData as { dir: string; bare: boolean };
+  const { dir, bare, strict } = workerData as { dir: string; bare: boolean; strict: boolean };
   const cases = new Map(loadCases(dir).map((c) => [c.id, c]));
   const exceptions = loadExceptions(dir);
   parentPort!.on("message", ({ index, id }: { index: number; id: string }) => {
     let verdict: Verdict;
     try {
-      verdict = judgeCase(cases.get(id)!, { exceptions, bare });
+      verdict = judgeCase(cases.get(id)!, { exceptions, bare, strict });
     } catch (e) {
       verdict = { status: "fail", reason: `harness: ${(e as Error).stack ?? String(e)}` };
     }

@@ -736,13 +736,14 @@ export class BodyPlanner {
         for (const a of args) this.load(a);
         fb.call(this.ctx.rt(callee.runtimeName!));
         if (strict) {
+          // Undefined with an error recorded: abort with OPA's wording and the call's location.
           const r = this.temp();
-          this.callRt("rt_error_get");
-          const err = this.temp();
-          this.load(err);
+          this.load(r);
+          fb.op(Op.I32Eqz);
+          this.callRt("rt_error_code");
+          fb.i32Const(0).op(Op.I32Ne).op(Op.I32And);
           fb.ifElse(() => {
-            this.load(err);
-            fb.call(this.ctx.rt("rt_abort"));
+            fb.i32Const(this.ctx.message(`${at.loc.file}:${at.loc.row}: `)).call(this.ctx.rt("rt_abort_builtin_error"));
           });
           this.load(r);
         }

@@ -7,7 +7,7 @@ import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { compile } from "../index";
 import { formatDiagnostic } from "../diagnostics";
 import type { ConformanceCase } from "./cases";
-import { hostBuiltins } from "../builtins/host";
+import { createHostBuiltins, hostBuiltins } from "../builtins/host";
 
 export type Verdict = { status: "pass" } | { status: "fail"; reason: string } | { status: "skip"; reason: string };
 
@@ -32,7 +32,14 @@ export interface JudgeOptions {
   exceptions?: ReadonlyMap<string, string>;
   /** Load modules with the bare SDK: no host-builtins library (measures which cases need it). */
   bare?: boolean;
+  /**
+   * Strict builtin errors (compiler option and host library): cases marked `strict_error` must then fail with
+   * OPA's message, as `opa eval --strict-builtin-errors` does.
+   */
+  strict?: boolean;
 }
+
+const strictHostBuiltins = createHostBuiltins({ strict: true });
 
 export function moduleFileName(index: number): string {
   return `module${index}.rego`;
@@ -41,11 +48,14 @@ export function moduleFileName(index: number): string {
 export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdict {
   const skip = options.exceptions?.get(c.id) ?? options.exceptions?.get(c.note);
   if (skip !== undefined) return { status: "skip", reason: skip };
+  // The strict run checks the error cases OPA marks strict; the others are written for non-strict evaluation.
+  if (options.strict && !c.strictError) return { status: "skip", reason: "not a strict-error case" };
 
   const compiled = compile({
     modules: c.modules.map((source, i) => ({ file: moduleFileName(i), source })),
     queries: [{ name: "eval", query: c.query }],
     customBuiltins: TEST_BUILTIN_ARITIES,
+    strictBuiltinErrors: options.strict ?? false,
   });
   if (!compiled.wasm) {
     return { status: "fail", reason: "compile: " + compiled.diagnostics.map(formatDiagnostic).join("; ") };
@@ -53,7 +63,7 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
 
   let results: unknown;
   try {
-    const library = options.bare ? {} : hostBuiltins;
+    const library = options.bare ? {} : options.strict ? strictHostBuiltins : hostBuiltins;
     const policy = loadPolicySync(compiled.wasm, undefined, { ...library, ...testBuiltins() });
     if (c.data !== undefined) policy.setData(c.data as object);
     const inputText = c.inputTerm ?? (c.input !== undefined ? JSON.stringify(c.input) : undefined);
@@ -62,6 +72,13 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
   } catch (e) {
     const message = errorText(e);
     if (c.wantErrorCode || c.wantError) {
+      if (c.strictError && options.strict) {
+        // OPA's messages start with its own file names (`test-0.rego:4: `); the rest must match.
+        const wanted = c.wantError?.replace(/^[^\s:]+:\d+: /, "");
+        return wanted === undefined || message.includes(wanted)
+          ? { status: "pass" }
+          : { status: "fail", reason: `want error containing ${JSON.stringify(c.wantError)}, got ${message}` };
+      }
       if (c.strictError) return { status: "fail", reason: `strict-only error raised in non-strict mode: ${message}` };
       const expected = /var assignment conflict|object insert conflict/;
       if (c.wantError && !c.wantErrorCode && message.includes(c.wantError)) return { status: "pass" };
@@ -72,6 +89,9 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
   }
 
   if (c.wantErrorCode || c.wantError) {
+    if (c.strictError && options.strict) {
+      return { status: "fail", reason: `want error ${JSON.stringify(c.wantError ?? c.wantErrorCode)} in strict mode, got ${show(results)}` };
+    }
     if (c.strictError) {
       // Non-strict evaluation: the builtin error makes its expression undefined; some cases state what remains.
       if (c.wantResult !== undefined && !isEmpty(results)) {

@@ -295,6 +295,24 @@ export function rt_template_string(parts: usize): usize {
   return newString(bufData(b), bufLen(b));
 }
 
+// Strict builtin errors: aborts with "<location>eval_type_error: <builtin>: <message>" (or eval_builtin_error),
+// as OPA words them; `location` is a NUL-terminated "<file>:<row>: " prefix the code generator lays out.
+export function rt_abort_builtin_error(location: usize): void {
+  const b = bufNew(128);
+  bytes(b, location, <u32>cStringLength(location));
+  lit(b, errorCode() == 1 ? "eval_type_error: " : "eval_builtin_error: ");
+  const msg = errorMessage();
+  bytes(b, msg, <u32>cStringLength(msg));
+  hostAbort(bufCString(b));
+  unreachable();
+}
+
+function cStringLength(p: usize): usize {
+  let n: usize = 0;
+  while (load<u8>(p + n) != 0) n++;
+  return n;
+}
+
 export function rt_error_get(): usize {
   return errorMessage();
 }
