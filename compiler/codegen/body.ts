@@ -4,16 +4,16 @@
  * (the next iteration, or the end of the enclosing block). Terms, references into base and virtual documents,
  * unification, calls, negation, `every`, comprehensions and `with` live here; whole rules are in rules.ts.
  */
-import type { Body, Expr, RefTerm, Term, VarTerm, WithModifier } from "../syntax/ast";
+import type { Body, Expr, RefTerm, Term, VarTerm } from "../syntax/ast";
 import { Op } from "../wasm/encoding";
 import { FunctionBuilder, Label } from "../wasm/function";
 import { isConstant, ModuleContext } from "./module";
 import { hasDocument, hasValueRules, RuleNode } from "./tree";
 import { refName } from "./with-targets";
 import type { RuleFunctions } from "./rules";
-import { calleeOf, Callee, NETWORK_BUILTINS } from "./callee";
 import type { CheckedRule } from "../check/program";
-import { jsonTerm, metadataChain, metadataRule } from "./metadata";
+import { planCall } from "./calls";
+import { planWith } from "./with";
 
 /** A value produced by planning a term: held in a local or (constants) in a global. */
 export type Val = { readonly local: number } | { readonly global: number };
@@ -477,7 +477,7 @@ export class BodyPlanner {
    * strings show them (the runtime prints strings as they are, other values in Rego syntax). An embedded
    * expression with `with` modifiers is evaluated under them.
    */
-  private collectEach(terms: ReadonlyArray<Term | Expr>, k: (values: Val[]) => void): void {
+  collectEach(terms: ReadonlyArray<Term | Expr>, k: (values: Val[]) => void): void {
     const values: Val[] = [];
     const undefinedText = this.ctx.stringConstant("<undefined>");
     for (const t of terms) {
@@ -634,276 +634,19 @@ export class BodyPlanner {
   }
 
   // -------------------------------------------------------------------------------------------------------
-  // Calls
+  // Calls and with (calls.ts, with.ts)
 
   planCall(call: Term & { type: "call" }, k: (v: Val) => void): void {
-    const name = refName(call.op);
-    if ((name === "rego.metadata.rule" || name === "rego.metadata.chain") && call.args.length <= 1) {
-      const value = name === "rego.metadata.rule" ? metadataRule(this.rule) : metadataChain(this.rule, this.ctx.program);
-      const v: Val = { global: this.ctx.constant(jsonTerm(value, call.loc)) };
-      if (call.args.length === 0) return k(v);
-      return this.destructure(call.args[0], v, () => k({ global: this.ctx.constant({ type: "boolean", value: true, loc: call.loc }) }));
-    }
-    const callee = calleeOf(this.ctx, call);
-    if (!callee) throw new CodegenError(`undefined function ${refName(call.op) ?? "?"}`, call);
-    if (
-      NETWORK_BUILTINS.has(callee.name) &&
-      !this.ctx.options.hostBuiltins.has(callee.name) &&
-      !this.ctx.withTargets.functions.has(callee.name)
-    ) {
-      throw new CodegenError(
-        `${callee.name} needs the network, which evaluation does not have; supply an implementation as a custom builtin to use it`,
-        call,
-      );
-    }
-    const arity = callee.arity;
-    if (callee.kind === "print") {
-      return this.collectEach(call.args, (values) => {
-        this.callRt("opa_array_with_cap", values.length);
-        const arr = this.temp();
-        for (const v of values) this.callRt("opa_array_append", arr, v);
-        this.callRt("rt_print", arr);
-        k({ global: this.ctx.constant({ type: "boolean", value: true, loc: call.loc }) });
-      });
-    }
-    if (call.args.length === arity + 1) {
-      const out = call.args[arity];
-      const inner = { ...call, args: call.args.slice(0, arity) };
-      return this.planCall(inner, (v) => this.destructure(out, v, () => k({ global: this.ctx.constant({ type: "boolean", value: true, loc: call.loc }) })));
-    }
-    if (call.args.length !== arity) throw new CodegenError(`${callee.name}: arity mismatch`, call);
-    this.planTerms(call.args, (args) => {
-      this.emitCall(callee, args, call);
-      const result = this.temp();
-      this.failIfZero(result);
-      if (callee.relation) {
-        return this.scan(result, (_key, value) => k(value()));
-      }
-      k(result);
-    });
+    planCall(this, call, k);
   }
 
-  /** Emits the call itself (with mock dispatch where some `with` may replace the function); leaves the result. */
-  private emitCall(callee: Callee, args: Val[], at: Term): void {
-    const mockable = this.ctx.withTargets.functions.has(callee.name);
-    if (!mockable) return this.emitDirectCall(callee, args, at);
-    const result = this.fb.local();
-    const mock = this.ctx.namedGlobal(`mock:${callee.name}`);
-    const mockValue = this.ctx.namedGlobal(`mockval:${callee.name}`);
-    const fb = this.fb;
-    fb.block((done) => {
-      fb.globalGet(mock).op(Op.I32Eqz);
-      fb.ifElse(() => {
-        this.emitDirectCall(callee, args, at);
-        fb.set(result).br(done);
-      });
-      fb.globalGet(mock).i32Const(-1).op(Op.I32Eq);
-      fb.ifElse(() => {
-        fb.globalGet(mockValue).set(result).br(done);
-      });
-      const replacements = this.rules.mockReplacements(callee.name);
-      replacements.forEach((replacement, i) => {
-        fb.globalGet(mock).i32Const(i + 1).op(Op.I32Eq);
-        fb.ifElse(() => {
-          // A replacement calls the originals: no mock applies while it runs (OPA's rule).
-          const saved = [...this.ctx.withTargets.functions].map((name) => {
-            const g = this.ctx.namedGlobal(`mock:${name}`);
-            const local = fb.local();
-            fb.globalGet(g).set(local).i32Const(0).globalSet(g);
-            return [g, local] as const;
-          });
-          this.emitDirectCall(replacement, args, at);
-          fb.set(result);
-          for (const [g, local] of saved) fb.get(local).globalSet(g);
-          fb.br(done);
-        });
-      });
-      fb.i32Const(0).set(result);
-    });
-    fb.get(result);
-  }
-
-  private emitDirectCall(callee: Callee, args: Val[], at: Term): void {
-    const fb = this.fb;
-    switch (callee.kind) {
-      case "user":
-        for (const a of args) this.load(a);
-        fb.call(this.rules.userFunction(callee.node!));
-        return;
-      case "native": {
-        const strict = this.ctx.options.strictBuiltinErrors;
-        if (strict) this.callRt("rt_error_clear");
-        for (const a of args) this.load(a);
-        fb.call(this.ctx.rt(callee.runtimeName!));
-        if (strict) {
-          // Undefined with an error recorded: abort with OPA's wording and the call's location.
-          const r = this.temp();
-          this.load(r);
-          fb.op(Op.I32Eqz);
-          this.callRt("rt_error_code");
-          fb.i32Const(0).op(Op.I32Ne).op(Op.I32And);
-          fb.ifElse(() => {
-            fb.i32Const(this.ctx.message(`${at.loc.file}:${at.loc.row}: `)).call(this.ctx.rt("rt_abort_builtin_error"));
-          });
-          this.load(r);
-        }
-        return;
-      }
-      case "host": {
-        if (args.length > 4) throw new CodegenError(`${callee.name}: host builtins take at most 4 arguments`, at);
-        fb.i32Const(this.ctx.hostBuiltinId(callee.name));
-        for (const a of args) this.load(a);
-        fb.call(this.ctx.rt(`rt_host${args.length}`));
-        if (callee.returnsSet) this.arrayToSet();
-        return;
-      }
-      default:
-        throw new CodegenError(`cannot call ${callee.name}`, at);
-    }
-  }
-
-  /** Replaces the array on the stack (if it is one) by a set of its elements; leaves other values alone. */
-  private arrayToSet(): void {
-    const fb = this.fb;
-    const value = this.temp();
-    this.callRt("opa_value_type", value);
-    fb.i32Const(5).op(Op.I32Eq);
-    fb.ifElse(() => {
-      this.callRt("opa_set");
-      const set = this.temp();
-      const n = fb.local();
-      const i = fb.local();
-      this.callRt("rt_iter_count", value);
-      fb.set(n).i32Const(0).set(i);
-      fb.block((exit) =>
-        fb.loop((top) => {
-          fb.get(i).get(n).op(Op.I32GeS).brIf(exit);
-          this.load(set);
-          this.callRt("rt_iter_value", value, { local: i });
-          fb.call(this.ctx.rt("opa_set_add"));
-          fb.get(i).i32Const(1).op(Op.I32Add).set(i).br(top);
-        }),
-      );
-      this.load(set);
-      fb.set((value as { local: number }).local);
-    });
-    this.load(value);
-  }
-
-  // -------------------------------------------------------------------------------------------------------
-  // with
-
-  /**
-   * `expr with t1 as v1 …`: the values are evaluated outside, then the expression is evaluated with input, data,
-   * rule values or functions replaced, collecting the bindings of each solution; the replacements are undone
-   * before the rest of the body runs once per collected solution.
-   */
   private planWith(expr: Expr, k: () => void): void {
-    this.planTerms(
-      expr.with.map((w) => (this.mockFunctionName(w) !== undefined ? ({ type: "null", loc: w.loc } as Term) : w.value)),
-      (values) => {
-        const saved = this.applyWith(expr.with, values);
-        this.callRt("opa_array_with_cap", 0);
-        const acc = this.temp();
-        const before = new Set(this.bound);
-        let newlyBound: string[] = [];
-        this.nested(() =>
-          this.planExpr({ ...expr, with: [] }, () => {
-            newlyBound = [...this.bound].filter((n) => !before.has(n));
-            this.callRt("opa_array_with_cap", newlyBound.length);
-            const tuple = this.temp();
-            for (const n of newlyBound) this.callRt("opa_array_append", tuple, { local: this.localFor(n) });
-            this.callRt("opa_array_append", acc, tuple);
-          }),
-        );
-        this.restoreWith(saved);
-        this.scan(acc, (_key, tupleOf) => {
-          const tuple = tupleOf();
-          newlyBound.forEach((n, j) => {
-            this.callRt("rt_array_get", tuple, j);
-            this.bind(n, this.temp());
-          });
-          k();
-        });
-      },
-    );
+    planWith(this, expr, k);
   }
 
-  /** The function or builtin a `with` replaces by another function, if the replacement names one. */
-  private mockFunctionName(w: WithModifier): string | undefined {
-    const target = refName(w.target);
-    if (target === undefined || !this.ctx.withTargets.functions.has(target)) return undefined;
-    if (w.value.type !== "var" && w.value.type !== "ref") return undefined;
-    if (w.value.type === "var" && this.bound.has(w.value.name)) return undefined;
-    const name = refName(w.value);
-    if (name === undefined) return undefined;
-    return this.rules.functionByName(name) ? name : undefined;
-  }
-
-  private applyWith(mods: readonly WithModifier[], values: Val[]): Array<[number, number]> {
-    const fb = this.fb;
-    const saved: Array<[number, number]> = [];
-    const save = (global: number): void => {
-      if (saved.some(([g]) => g === global)) return;
-      const local = fb.local();
-      fb.globalGet(global).set(local);
-      saved.push([global, local]);
-    };
-    save(this.ctx.gMemo);
-    mods.forEach((w, i) => {
-      const target = refName(w.target);
-      if (target === undefined) throw new CodegenError("unsupported with target", w.target);
-      const segments = target.split(".");
-      if (segments[0] === "input") {
-        save(this.ctx.gInput);
-        this.setPath(this.ctx.gInput, segments.slice(1), values[i]);
-      } else if (this.ctx.withTargets.functions.has(target)) {
-        const mock = this.ctx.namedGlobal(`mock:${target}`);
-        save(mock);
-        const replacement = this.mockFunctionName(w);
-        if (replacement !== undefined) {
-          const index = this.rules.mockReplacements(target).findIndex((c) => c.name === replacement);
-          fb.i32Const(index + 1).globalSet(mock);
-        } else {
-          const mockValue = this.ctx.namedGlobal(`mockval:${target}`);
-          save(mockValue);
-          this.load(values[i]);
-          fb.globalSet(mockValue).i32Const(-1).globalSet(mock);
-        }
-      } else if (segments[0] === "data") {
-        const path = segments.slice(1);
-        save(this.ctx.gData);
-        this.setPath(this.ctx.gData, path, values[i]);
-        const override = this.ctx.namedGlobal(`override:${JSON.stringify(path)}`);
-        save(override);
-        this.load(values[i]);
-        fb.globalSet(override);
-      } else {
-        throw new CodegenError(`with: ${target} cannot be replaced`, w.target);
-      }
-    });
-    this.rules.emitNewMemoTable(fb);
-    return saved;
-  }
-
-  private setPath(global: number, path: string[], value: Val): void {
-    const fb = this.fb;
-    if (path.length === 0) {
-      this.load(value);
-      fb.globalSet(global);
-      return;
-    }
-    fb.i32Const(path.length).call(this.ctx.rt("opa_array_with_cap"));
-    const arr = this.temp();
-    for (const p of path) this.callRt("opa_array_append", arr, { global: this.ctx.stringConstant(p) });
-    fb.globalGet(global);
-    this.load(arr);
-    this.load(value);
-    fb.call(this.ctx.rt("rt_value_upsert")).globalSet(global);
-  }
-
-  private restoreWith(saved: Array<[number, number]>): void {
-    for (const [global, local] of saved) this.fb.get(local).globalSet(global);
+  /** The names bound at this point of the plan. */
+  boundNames(): Set<string> {
+    return new Set(this.bound);
   }
 
   // -------------------------------------------------------------------------------------------------------
