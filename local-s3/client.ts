@@ -6,6 +6,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import type { LocalS3 } from "./server";
 
 export function localS3Client(s3: Pick<LocalS3, "endpoint" | "region" | "credentials">): S3Client {
+  // The project runs on Node 20 by design; the SDK's notice that future releases need Node 22 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   return new S3Client({
     endpoint: s3.endpoint,
     region: s3.region,
