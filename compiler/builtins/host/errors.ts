@@ -11,6 +11,8 @@ export class BuiltinError extends Error {
   constructor(
     readonly code: "eval_type_error" | "eval_builtin_error",
     message: string,
+    /** The value OPA returns instead in non-strict mode, for the few builtins that have one (else undefined). */
+    readonly nonStrictResult?: unknown,
   ) {
     super(message);
   }

@@ -164,17 +164,21 @@ function hasBigInt(v: unknown): boolean {
   return false;
 }
 
+/** JSON text of a value, bigints written out as integers. */
+function exactJsonText(v: ExactJson): string {
+  if (typeof v === "bigint") return v.toString();
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(exactJsonText).join(",")}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${exactJsonText(x)}`).join(",")}}`;
+}
+
 /**
  * A result the SDK can take: plain values as they are, and values holding big integers as JSON text in an
  * ArrayBuffer (the SDK loads that as-is), since `JSON.stringify` would round them to the nearest double.
  */
 export function sdkResult(v: ExactJson): unknown {
   if (!hasBigInt(v)) return v;
-  const text = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? `\u0000${x}` : x)).replace(
-    /"\\u0000(-?\d+)"/g,
-    "$1",
-  );
-  const bytes = Buffer.from(text, "utf8");
+  const bytes = Buffer.from(exactJsonText(v), "utf8");
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 

@@ -28,7 +28,8 @@ const BLOCK_STRING_KIND = 4;
 /** Source positions of converted nodes, kept aside so they never reach the JSON a policy sees. */
 export const positions = new WeakMap<object, { line: number; column: number }>();
 
-function at<T extends object>(out: T, node: ASTNode): T {
+/** Records where `out`'s syntax node starts (for gqlparser-style error positions) and returns `out`. */
+export function at<T extends object>(out: T, node: ASTNode): T {
   const loc = node.loc;
   if (loc) positions.set(out, { line: loc.startToken.line, column: loc.startToken.column });
   return out;
@@ -58,9 +59,17 @@ export function valueJson(node: ValueNode | ConstValueNode): JsonObject {
     case Kind.NULL:
       return make("null", 6);
     case Kind.LIST:
-      return make("", 8, node.values.map((v) => ({ Name: "", Value: valueJson(v) })));
+      return make(
+        "",
+        8,
+        node.values.map((v) => ({ Name: "", Value: valueJson(v) })),
+      );
     case Kind.OBJECT:
-      return make("", 9, node.fields.map((f) => ({ Name: f.name.value, Value: valueJson(f.value) })));
+      return make(
+        "",
+        9,
+        node.fields.map((f) => ({ Name: f.name.value, Value: valueJson(f.value) })),
+      );
     default:
       return make(node.value, VALUE_KIND[node.kind] ?? 0);
   }
@@ -216,7 +225,7 @@ export function strings(obj: Json | undefined, key: string): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // gqlparser JSON → graphql-js syntax trees (no locations), for validating documents given as objects.
 
-const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+const name = (value: string) => ({ kind: Kind.NAME, value } as const);
 
 export function typeNode(t: Json | undefined): TypeNode {
   const elem = field(t, "Elem");

@@ -7,11 +7,23 @@
  */
 import { BuiltinError, HostBuiltin, HostFamily } from "./errors";
 import { builtins as jwt } from "./jwt";
+import { builtins as time } from "./time";
+import { builtins as aws } from "./aws";
+import { builtins as identifiers } from "./identifiers";
+import { builtins as cryptoX509 } from "./crypto-x509";
+import { builtins as graphql } from "./graphql";
+import { builtins as regex } from "./regex";
+import { builtins as net } from "./net";
+import { builtins as jsonPatch } from "./json-patch";
+import { builtins as jsonSchema } from "./jsonschema";
+import { builtins as text } from "./text";
+import { builtins as regoModule } from "./rego-module";
+import { builtins as yaml } from "./yaml";
 
 export { BuiltinError } from "./errors";
 export type { HostBuiltin } from "./errors";
 
-const FAMILIES: HostFamily[] = [jwt];
+const FAMILIES: HostFamily[] = [jwt, time, aws, identifiers, cryptoX509, graphql, regex, net, jsonPatch, jsonSchema, text, regoModule, yaml];
 
 export interface HostBuiltinOptions {
   /** Builtin errors abort evaluation with OPA's message instead of making the expression undefined. */
@@ -29,7 +41,7 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): Record<str
         } catch (e) {
           if (!(e instanceof BuiltinError)) throw e;
           if (options.strict) throw new Error(`${e.code}: ${name}: ${e.message}`);
-          return undefined;
+          return e.nonStrictResult;
         }
       };
     }

@@ -105,19 +105,18 @@ export function verificationKeys(text: string): VerificationKey[] {
     }
     throw fail("failed to extract a Key from the PEM certificate");
   }
-  let jwks: Jwk[];
   try {
-    jwks = parseJwkSet(text);
+    const out: VerificationKey[] = [];
+    for (const jwk of parseJwkSet(text)) {
+      const alg = typeof jwk.alg === "string" ? jwk.alg : "";
+      const key = publicKeyOf(jwk);
+      if (alg !== "" && !JWS_ALGORITHMS.has(alg)) continue;
+      out.push({ key, alg, kid: typeof jwk.kid === "string" ? jwk.kid : "" });
+    }
+    return out;
   } catch (e) {
     throw fail(`failed to parse a JWK key (set): ${errorMessage(e)}`);
   }
-  const out: VerificationKey[] = [];
-  for (const jwk of jwks) {
-    const alg = typeof jwk.alg === "string" ? jwk.alg : "";
-    if (alg !== "" && !JWS_ALGORITHMS.has(alg)) continue;
-    out.push({ key: publicKeyOf(jwk), alg, kid: typeof jwk.kid === "string" ? jwk.kid : "" });
-  }
-  return out;
 }
 
 const HASHES: Record<string, string> = { "256": "sha256", "384": "sha384", "512": "sha512" };

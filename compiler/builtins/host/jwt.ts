@@ -3,10 +3,11 @@
  * and EdDSA keys, `decode_verify` with OPA's constraints (key, alg, iss, aud, exp/nbf against a time) and
  * JWS signing (`encode_sign`, `encode_sign_raw`). `decode` and the HMAC verifiers are native.
  */
-import { BuiltinError, HostFamily, jsonTypeName } from "./errors";
+import { HostFamily } from "./errors";
 import { base64RawUrl, goJsonMarshal, opaBase64UrlDecode } from "./go-encoding";
 import { JWS_ALGORITHMS, VerificationKey, signJws, signingKeyOf, verificationKeys, verifySignature } from "./jwt-keys";
-import { builtinError, evaluationTimeNs, objectOperand, stringOperand } from "./support";
+import { builtinError, objectOperand, stringOperand } from "./support";
+import { evaluationTimeNs } from "./identifiers";
 
 type JsonObject = Record<string, unknown>;
 
@@ -244,13 +245,6 @@ function encodeSign(headerText: string, payloadText: string, jwkText: string): s
   return `${signingInput}.${base64RawUrl(signJws(alg, key, Buffer.from(signingInput)))}`;
 }
 
-function objectArgument(v: unknown, position: number): JsonObject {
-  if (v === null || typeof v !== "object") {
-    throw new BuiltinError("eval_type_error", `operand ${position} must be object but got ${jsonTypeName(v)}`);
-  }
-  return v as JsonObject;
-}
-
 export const builtins: HostFamily = {
   "io.jwt.verify_rs256": verifier("RS256"),
   "io.jwt.verify_rs384": verifier("RS384"),
@@ -265,9 +259,9 @@ export const builtins: HostFamily = {
   "io.jwt.decode_verify": decodeVerify,
   "io.jwt.encode_sign": (headers: unknown, payload: unknown, key: unknown) =>
     encodeSign(
-      goJsonMarshal(objectArgument(headers, 1)),
-      goJsonMarshal(objectArgument(payload, 2)),
-      goJsonMarshal(objectArgument(key, 3)),
+      goJsonMarshal(objectOperand(headers, 1)),
+      goJsonMarshal(objectOperand(payload, 2)),
+      goJsonMarshal(objectOperand(key, 3)),
     ),
   "io.jwt.encode_sign_raw": (headers: unknown, payload: unknown, key: unknown) => {
     const jwk = stringOperand(key, 3);

@@ -1,6 +1,6 @@
 /**
- * What the token, crypto, time and identifier builtins share: OPA's operand checks (with its wording) and
- * values that OPA fixes once per evaluation (`time.now_ns`, `rand.intn`, `uuid.rfc4122`).
+ * OPA's operand checks, with its wording, as the token, crypto, time and identifier builtins share them
+ * (`builtins.StringOperand`, `IntOperand`, `NewOperandErr`, ...).
  */
 import { BuiltinError, typeError } from "./errors";
 
@@ -35,35 +35,4 @@ export function operandError(position: number, message: string): BuiltinError {
 
 export function builtinError(message: string): BuiltinError {
   return new BuiltinError("eval_builtin_error", message);
-}
-
-/**
- * Values fixed for one evaluation. The SDK evaluates synchronously, so every builtin call of one evaluation
- * runs before the microtask queued at the first call clears the cache: the next evaluation draws anew. Two
- * evaluations started back to back in the same synchronous job share the values, the closest the host can
- * get without a hook into the SDK's evaluation.
- */
-const perEvaluation = new Map<string, unknown>();
-let clearQueued = false;
-
-export function oncePerEvaluation<T>(key: string, compute: () => T): T {
-  if (perEvaluation.has(key)) return perEvaluation.get(key) as T;
-  const value = compute();
-  perEvaluation.set(key, value);
-  if (!clearQueued) {
-    clearQueued = true;
-    queueMicrotask(() => {
-      perEvaluation.clear();
-      clearQueued = false;
-    });
-  }
-  return value;
-}
-
-/** The wall clock in nanoseconds since the Unix epoch, the same for the whole evaluation (OPA's `bctx.Time`). */
-export function evaluationTimeNs(): bigint {
-  return oncePerEvaluation("time.now_ns", () => {
-    const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
-    return BigInt(micros) * 1000n;
-  });
 }
