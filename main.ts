@@ -1,6 +1,7 @@
 /**
  * The example app: a few Ground Truth labeling buckets wired into one stack. With GROUNDTRUTH_S3_ENDPOINT set,
  * the AWS provider points at that S3 endpoint (the local one `npm start` runs); the resources are the same either way.
+ * The Ground Truth CORS gate evaluates the compiled policy on the stack at synth time, so a finding stops a deploy.
  */
 import { App, Aspects, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -16,6 +17,7 @@ import {
   LabelingJobType,
 } from "./constructs";
 import { localS3ProviderConfig } from "./local-s3/provider-config";
+import { addGroundTruthCorsValidation } from "./gate/cdktf-validation";
 
 export const EXAMPLE_STACK_NAME = "groundtruth-example";
 
@@ -31,6 +33,11 @@ export interface ExampleAppOptions {
    * @default - CDKTF_OUTDIR as set by the cdktf CLI, else cdktf.out
    */
   readonly outdir?: string;
+  /**
+   * Evaluate the Ground Truth CORS policy on the stack at synth time, so `cdktf deploy` stops on a finding.
+   * @default true (the synth benchmark turns it off to measure what it costs)
+   */
+  readonly gate?: boolean;
 }
 
 /** Output names of the example stack, each holding one bucket's generated name. */
@@ -87,6 +94,9 @@ class ExampleStack extends TerraformStack {
       tags: { [JOB_TYPES_TAG]: LabelingJobType.POINT_CLOUD, [BUCKET_ROLE_TAG]: "input,output" },
     });
     Aspects.of(this).add(new GroundTruthCorsAspect());
+    if (options.gate !== false) {
+      addGroundTruthCorsValidation(this);
+    }
 
     new TerraformOutput(this, EXAMPLE_BUCKET_OUTPUTS.imageInput, { value: imageInput.bucketName });
     new TerraformOutput(this, EXAMPLE_BUCKET_OUTPUTS.videoFrames, { value: videoFrames.bucketName });

@@ -5,11 +5,12 @@
  * --fail-on-warning); 2: usage error, or an input that could not be read or evaluated. Results go to stdout,
  * errors to stderr.
  */
+import * as path from "path";
 import { parseArgs } from "util";
-import { expandPaths, GateInput, InputError, readInput } from "./inputs";
-import { EvaluationError, GatePolicy } from "./policy";
+import { describeUnreadable, expandPaths, InputError, readInput } from "./inputs";
+import { EvaluationError, GatePolicy, InputReport, StackExhaustedError } from "./policy";
 import { readSettings, SettingsError } from "./settings";
-import { GateResult } from "./report";
+import { Finding, GateResult } from "./report";
 import { formatText } from "./format/text";
 import { formatJson } from "./format/json";
 import { formatSarif } from "./format/sarif";
@@ -92,26 +93,62 @@ export interface CheckOptions {
   cwd: string;
 }
 
-/** Reads every input first (so a bad one fails the run before anything is reported), then evaluates each. */
+/**
+ * Evaluates every input; any input the policy cannot read, or whose shape it cannot trust, throws InputError, so a
+ * run reports either every input or none.
+ */
 export function check(paths: readonly string[], options: CheckOptions): GateResult {
-  const inputs: GateInput[] = expandPaths(paths, options.cwd).map((file) => readInput(file, options.cwd));
-  const settings = options.data !== undefined ? readSettings(options.data) : {};
-  const policy = GatePolicy.load(options.policy);
+  const files = expandPaths(paths, options.cwd);
+  const settings = options.data !== undefined ? readSettings(options.data, options.cwd) : {};
+  const policy = GatePolicy.load(options.policy === undefined ? undefined : path.resolve(options.cwd, options.policy));
   policy.setData(settings);
   const result: GateResult = { files: [], findings: [], exceptions: [], buckets: [], rules: policy.rules() };
-  for (const input of inputs) {
-    const report = policy.evaluate(input);
+  for (const file of files) {
+    const input = readInput(file, options.cwd);
+    let report: InputReport;
+    try {
+      report = policy.evaluate(input);
+    } catch (e) {
+      if (e instanceof StackExhaustedError) throw new InputError(input.file, `$: nested too deeply for the policy to evaluate (${e.message})`);
+      throw e;
+    }
+    if (report.input.kind === null) throw describeUnreadable(input);
+    if (report.errors.length > 0) {
+      const [first, ...more] = report.errors;
+      const others = more.length > 0 ? ` (and ${more.length} more: ${more.slice(0, 3).map((e) => e.path).join(", ")}${more.length > 3 ? ", …" : ""})` : "";
+      throw new InputError(input.file, `${first.path}: ${first.message}${others}`);
+    }
     result.files.push(input.file);
-    result.findings.push(...report.findings.map((f) => ({ ...f, file: input.file })));
-    result.exceptions.push(...report.exceptions.map((f) => ({ ...f, file: input.file })));
-    result.buckets.push(...report.buckets.map((b) => ({ ...b, file: input.file })));
+    result.findings.push(...report.findings.map((f) => finding(f, input.file)));
+    result.exceptions.push(...report.exceptions.map((f) => ({ ...finding(f, input.file), reason: f.reason })));
+    result.buckets.push(
+      ...report.buckets.map((b) => ({ address: b.address, bucket: b.bucket, job_types: b.job_types, roles: b.roles, compliant: b.compliant, file: input.file })),
+    );
   }
+  // Code-unit order, not localeCompare: the same on every machine and locale, and fast on 10,000 buckets.
+  const compare = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
   const order = (a: { file: string; address: string | null; rule?: string }, b: typeof a): number =>
-    a.file.localeCompare(b.file) || (a.address ?? "").localeCompare(b.address ?? "") || (a.rule ?? "").localeCompare(b.rule ?? "");
+    compare(a.file, b.file) || compare(a.address ?? "", b.address ?? "") || compare(a.rule ?? "", b.rule ?? "");
   result.findings.sort(order);
   result.exceptions.sort(order);
   result.buckets.sort(order);
   return result;
+}
+
+/** The policy's finding with its file, keys in the order the JSON output documents. */
+function finding(f: Omit<Finding, "file">, file: string): Finding {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    address: f.address,
+    bucket: f.bucket,
+    message: f.message,
+    job_types: f.job_types,
+    roles: f.roles,
+    missing: f.missing,
+    fix: f.fix,
+    file,
+  };
 }
 
 export function render(result: GateResult, format: Format): string {

@@ -1,20 +1,17 @@
 /**
- * Reads what the gate is given — plan JSON files, `cdk.tf.json` files, `cdktf.out` directories — into
- * documents the policy can evaluate, and rejects anything it cannot read with an error naming the file, the
- * line and column (for JSON syntax) or the JSON path (for a shape the policy cannot trust). The gate fails
- * closed: an input that is not read and checked here is never evaluated, so it can never pass.
+ * Reads what the gate is given — plan JSON files, `cdk.tf.json` files, `cdktf.out` directories — as raw bytes
+ * for the policy, which parses and shape-checks them itself (one parse, in Wasm). When the policy cannot read a
+ * document, `describeUnreadable` says why, naming the file and the line and column (JSON syntax) or the JSON path.
+ * The gate fails closed: an input the policy did not read and check is never reported as passing.
  */
 import * as fs from "fs";
 import * as path from "path";
 
 export interface GateInput {
-  /** The file the document came from (relative to the working directory where possible). */
+  /** The file the document came from, as given (or relative to the working directory for expanded directories). */
   file: string;
-  /** The raw JSON text, handed to the policy as is. */
-  text: string;
-  kind: "plan" | "config";
-  /** Where the plan sits: `input`, `input.plan` (HCP Terraform, env0) or `input.terraform` (Spacelift). */
-  location: "input" | "input.plan" | "input.terraform";
+  /** The file's bytes, handed to the policy as they are. */
+  bytes: Buffer;
 }
 
 export class InputError extends Error {
@@ -25,9 +22,6 @@ export class InputError extends Error {
     super(`${file}: ${message}`);
   }
 }
-
-/** Plan JSON format versions this gate understands: Terraform writes 1.x and promises compatibility within 1. */
-const SUPPORTED_FORMAT = /^1\.\d+$/;
 
 /** Expands directories (cdktf.out, or a stack folder) into their `cdk.tf.json` files. */
 export function expandPaths(paths: readonly string[], cwd: string): string[] {
@@ -65,170 +59,176 @@ function findSynthOutputs(dir: string): string[] {
 }
 
 export function readInput(file: string, cwd: string): GateInput {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = fs.readFileSync(path.resolve(cwd, file), "utf8");
+    bytes = fs.readFileSync(path.resolve(cwd, file));
   } catch (e) {
     throw new InputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parseInput(file, text);
+  if (onlyWhitespace(bytes)) throw new InputError(file, "empty file (expected Terraform plan JSON or cdk.tf.json)");
+  const depth = nestingDepth(bytes, MAX_DEPTH);
+  if (depth > MAX_DEPTH) throw new InputError(file, `$: JSON nested more than ${MAX_DEPTH} levels deep (Terraform's documents stay far below; the gate reads at most ${MAX_DEPTH})`);
+  return { file, bytes };
 }
 
-export function parseInput(file: string, text: string): GateInput {
-  if (text.trim() === "") throw new InputError(file, "empty file (expected Terraform plan JSON or cdk.tf.json)");
+function onlyWhitespace(bytes: Buffer): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  return true;
+}
+
+/** Nesting the gate accepts: Terraform's deepest documents (module trees, nested blocks) stay far below it, and
+ * a limit keeps hostile nesting from exhausting the policy's stack. */
+export const MAX_DEPTH = 512;
+
+/**
+ * Why the policy could not read a document (it found no plan and no configuration in it): JSON syntax with line
+ * and column, a byte order mark, nesting too deep, or JSON that is neither kind of document.
+ */
+export function describeUnreadable(input: GateInput): InputError {
+  const { file, bytes } = input;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return new InputError(file, "starts with a UTF-8 byte order mark; write the JSON without one (e.g. `terraform show -json plan > plan.json` in a POSIX shell)");
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return new InputError(file, "is UTF-16 text (as PowerShell's `>` writes it); write it as UTF-8, e.g. `terraform show -json plan | Out-File -Encoding utf8NoBOM plan.json`");
+  }
+  const text = bytes.toString("utf8");
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new InputError(file, describeJsonError(text, e as Error));
+    return new InputError(file, describeJsonError(text, e as Error));
   }
-  if (!isObject(doc)) throw new InputError(file, `$: expected a JSON object, found ${typeName(doc)}`);
+  if (!isObject(doc)) return new InputError(file, `$: expected a JSON object, found ${typeName(doc)}`);
   for (const location of ["plan", "terraform"] as const) {
     const wrapped = doc[location];
-    if (isObject(wrapped) && "format_version" in wrapped) {
-      validatePlan(file, wrapped, `$.${location}`);
-      return { file, text, kind: "plan", location: `input.${location}` };
+    if (isObject(wrapped) && "format_version" in wrapped && typeof wrapped.format_version !== "string") {
+      return new InputError(file, `$.${location}.format_version: expected a string, found ${typeName(wrapped.format_version)}`);
     }
   }
-  if ("format_version" in doc) {
-    validatePlan(file, doc, "$");
-    return { file, text, kind: "plan", location: "input" };
+  if ("format_version" in doc && typeof doc.format_version !== "string") {
+    return new InputError(file, `$.format_version: expected a string, found ${typeName(doc.format_version)}`);
   }
-  if (["resource", "terraform", "provider", "//"].some((k) => k in doc)) {
-    validateConfig(file, doc);
-    return { file, text, kind: "config", location: "input" };
-  }
-  throw new InputError(file, "$: neither a Terraform plan (no format_version) nor Terraform JSON configuration (no resource, terraform or provider block)");
+  return new InputError(
+    file,
+    "$: neither a Terraform plan (no format_version, also not under plan or terraform) nor Terraform JSON configuration (no resource, terraform or provider block)",
+  );
 }
 
-/** `Unexpected token } in JSON at position 42` → `line 3, column 7: Unexpected token …`. */
+/** `line 3, column 7: unexpected character "}"`, from the first offset that is not JSON. */
 function describeJsonError(text: string, e: Error): string {
-  const match = /position (\d+)/.exec(e.message);
-  const position = match ? Number(match[1]) : /end of JSON|Unterminated/i.test(e.message) ? text.length : undefined;
-  const reason = e.message.replace(/^JSON\.parse: /, "");
-  if (position === undefined) return `malformed JSON: ${reason}`;
+  const position = firstJsonError(text);
+  if (position < 0) return `malformed JSON: ${e.message}`;
   const before = text.slice(0, position);
   const line = before.split("\n").length;
   const column = position - before.lastIndexOf("\n");
-  return `malformed JSON at line ${line}, column ${column}: ${reason}`;
+  const found = position >= text.length ? "unexpected end of input" : `unexpected ${describeCharacter(text.codePointAt(position)!)}`;
+  return `malformed JSON at line ${line}, column ${column}: ${found}`;
 }
 
-function validatePlan(file: string, plan: Record<string, unknown>, at: string): void {
-  const version = plan.format_version;
-  if (typeof version !== "string") throw new InputError(file, `${at}.format_version: expected a string, found ${typeName(version)}`);
-  if (!SUPPORTED_FORMAT.test(version)) {
-    throw new InputError(file, `${at}.format_version: unsupported plan format version ${JSON.stringify(version)} (this gate reads 1.x)`);
-  }
-  const changes = plan.resource_changes;
-  if (changes !== undefined) {
-    if (!Array.isArray(changes)) throw new InputError(file, `${at}.resource_changes: expected an array, found ${typeName(changes)}`);
-    changes.forEach((rc, i) => validateResourceChange(file, rc, `${at}.resource_changes[${i}]`));
-  }
-  const configuration = plan.configuration;
-  if (configuration !== undefined) {
-    if (!isObject(configuration)) throw new InputError(file, `${at}.configuration: expected an object, found ${typeName(configuration)}`);
-    if (configuration.root_module !== undefined) validateModule(file, configuration.root_module, `${at}.configuration.root_module`, 0);
-  }
+function describeCharacter(code: number): string {
+  if (code < 0x20 || code === 0x7f || code === 0xfffd) return `byte 0x${code.toString(16).padStart(2, "0")}`;
+  return `character ${JSON.stringify(String.fromCodePoint(code))}`;
 }
 
-const MAX_MODULE_DEPTH = 64;
+const NUMBER_OR_LITERAL = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null/y;
 
-function validateModule(file: string, mod: unknown, at: string, depth: number): void {
-  if (!isObject(mod)) throw new InputError(file, `${at}: expected an object, found ${typeName(mod)}`);
-  if (depth > MAX_MODULE_DEPTH) throw new InputError(file, `${at}: modules nested deeper than ${MAX_MODULE_DEPTH}`);
-  if (mod.resources !== undefined) {
-    if (!Array.isArray(mod.resources)) throw new InputError(file, `${at}.resources: expected an array, found ${typeName(mod.resources)}`);
-    mod.resources.forEach((r, i) => {
-      const rat = `${at}.resources[${i}]`;
-      if (!isObject(r)) throw new InputError(file, `${rat}: expected an object, found ${typeName(r)}`);
-      expectString(file, r.address, `${rat}.address`);
-      expectString(file, r.type, `${rat}.type`);
-      if (r.expressions !== undefined && !isObject(r.expressions)) {
-        throw new InputError(file, `${rat}.expressions: expected an object, found ${typeName(r.expressions)}`);
+/**
+ * The offset of the first character that makes `text` invalid JSON (its length when the text ends too early), or
+ * -1 when it is valid. V8's JSON.parse messages do not always give a position, and their wording varies by version.
+ */
+export function firstJsonError(text: string): number {
+  const n = text.length;
+  const closers: string[] = [];
+  let state: "value" | "first-value" | "key" | "first-key" | "colon" | "after" = "value";
+  let i = 0;
+  for (;;) {
+    while (i < n && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+    if (i >= n) return state === "after" && closers.length === 0 ? -1 : n;
+    const c = text[i];
+    if (state === "first-value" && c === "]") {
+      closers.pop();
+      i++;
+      state = "after";
+    } else if (state === "value" || state === "first-value") {
+      if (c === "{" || c === "[") {
+        closers.push(c === "{" ? "}" : "]");
+        state = c === "{" ? "first-key" : "first-value";
+        i++;
+      } else if (c === '"') {
+        i = stringEnd(text, i);
+        if (i < 0) return -i - 1;
+        state = "after";
+      } else {
+        NUMBER_OR_LITERAL.lastIndex = i;
+        if (!NUMBER_OR_LITERAL.exec(text)) return c === "-" ? i + 1 : i;
+        i = NUMBER_OR_LITERAL.lastIndex;
+        state = "after";
       }
-    });
-  }
-  if (mod.module_calls !== undefined) {
-    if (!isObject(mod.module_calls)) throw new InputError(file, `${at}.module_calls: expected an object, found ${typeName(mod.module_calls)}`);
-    for (const [name, call] of Object.entries(mod.module_calls)) {
-      const cat = `${at}.module_calls[${JSON.stringify(name)}]`;
-      if (!isObject(call)) throw new InputError(file, `${cat}: expected an object, found ${typeName(call)}`);
-      if (call.module !== undefined) validateModule(file, call.module, `${cat}.module`, depth + 1);
+    } else if (state === "first-key" && c === "}") {
+      closers.pop();
+      i++;
+      state = "after";
+    } else if (state === "key" || state === "first-key") {
+      if (c !== '"') return i;
+      i = stringEnd(text, i);
+      if (i < 0) return -i - 1;
+      state = "colon";
+    } else if (state === "colon") {
+      if (c !== ":") return i;
+      i++;
+      state = "value";
+    } else {
+      const closer = closers[closers.length - 1];
+      if (closer === undefined) return i;
+      if (c === ",") state = closer === "}" ? "key" : "value";
+      else if (c === closer) closers.pop();
+      else return i;
+      i++;
     }
   }
 }
 
-function validateResourceChange(file: string, rc: unknown, at: string): void {
-  if (!isObject(rc)) throw new InputError(file, `${at}: expected an object, found ${typeName(rc)}`);
-  expectString(file, rc.address, `${at}.address`);
-  expectString(file, rc.type, `${at}.type`);
-  expectString(file, rc.name, `${at}.name`);
-  expectString(file, rc.mode, `${at}.mode`);
-  const change = rc.change;
-  if (!isObject(change)) throw new InputError(file, `${at}.change: expected an object, found ${typeName(change)}`);
-  if (!Array.isArray(change.actions) || change.actions.some((a) => typeof a !== "string")) {
-    throw new InputError(file, `${at}.change.actions: expected an array of strings, found ${typeName(change.actions)}`);
-  }
-  for (const side of ["before", "after"] as const) {
-    const v = change[side];
-    if (v !== undefined && v !== null && !isObject(v)) throw new InputError(file, `${at}.change.${side}: expected an object or null, found ${typeName(v)}`);
-  }
-  if (rc.type === "aws_s3_bucket" || rc.type === "aws_s3_bucket_cors_configuration") {
-    const after = change.after;
-    if (isObject(after)) validateCorsAttributes(file, after, `${at}.change.after`);
-  }
-}
-
-function validateConfig(file: string, doc: Record<string, unknown>): void {
-  const resources = doc.resource;
-  if (resources === undefined) return;
-  if (!isObject(resources)) throw new InputError(file, `$.resource: expected an object, found ${typeName(resources)}`);
-  for (const [type, byName] of Object.entries(resources)) {
-    if (!isObject(byName)) throw new InputError(file, `$.resource.${type}: expected an object, found ${typeName(byName)}`);
-    if (type !== "aws_s3_bucket" && type !== "aws_s3_bucket_cors_configuration") continue;
-    for (const [name, body] of Object.entries(byName)) {
-      const at = `$.resource.${type}.${name}`;
-      if (!isObject(body)) throw new InputError(file, `${at}: expected an object, found ${typeName(body)}`);
-      validateCorsAttributes(file, body, at);
+/** The offset just past the string starting at `start`, or -(offset of the error) - 1. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i + 1;
+    if (c < 0x20) return -i - 1;
+    if (c === 0x5c) {
+      const e = text[i + 1];
+      if (e === "u") {
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return -(i + 1) - 1;
+        i += 5;
+      } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+      else return -(i + 1) - 1;
     }
   }
+  return -text.length - 1;
 }
 
-/** The attributes the policy reads from buckets and CORS configurations must have the provider's types. */
-function validateCorsAttributes(file: string, body: Record<string, unknown>, at: string): void {
-  if (body.bucket !== undefined && body.bucket !== null && typeof body.bucket !== "string") {
-    throw new InputError(file, `${at}.bucket: expected a string, found ${typeName(body.bucket)}`);
-  }
-  for (const tagKey of ["tags", "tags_all"]) {
-    const tags = body[tagKey];
-    if (tags === undefined || tags === null) continue;
-    if (!isObject(tags)) throw new InputError(file, `${at}.${tagKey}: expected an object, found ${typeName(tags)}`);
-    for (const [k, v] of Object.entries(tags)) {
-      if (typeof v !== "string") throw new InputError(file, `${at}.${tagKey}[${JSON.stringify(k)}]: expected a string, found ${typeName(v)}`);
-    }
-  }
-  const rules = body.cors_rule;
-  if (rules === undefined || rules === null) return;
-  if (!Array.isArray(rules)) throw new InputError(file, `${at}.cors_rule: expected an array, found ${typeName(rules)}`);
-  rules.forEach((rule, i) => {
-    const rat = `${at}.cors_rule[${i}]`;
-    if (!isObject(rule)) throw new InputError(file, `${rat}: expected an object, found ${typeName(rule)}`);
-    for (const key of ["allowed_methods", "allowed_origins", "allowed_headers", "expose_headers"]) {
-      const list = rule[key];
-      if (list === undefined || list === null || typeof list === "string") continue;
-      if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) {
-        throw new InputError(file, `${rat}.${key}: expected an array of strings, found ${typeName(list)}`);
+/** The deepest nesting of arrays and objects outside strings, counted on the bytes; stops once past `limit`. */
+export function nestingDepth(bytes: Uint8Array, limit: number): number {
+  const n = bytes.length;
+  let depth = 0;
+  let deepest = 0;
+  let i = 0;
+  while (i < n) {
+    const c = bytes[i++];
+    if (c === 0x22) {
+      let d = bytes[i++];
+      while (d !== 0x22 && i <= n) {
+        if (d === 0x5c) i++;
+        d = bytes[i++];
       }
-    }
-    const maxAge = rule.max_age_seconds;
-    if (maxAge !== undefined && maxAge !== null && typeof maxAge !== "number" && typeof maxAge !== "string") {
-      throw new InputError(file, `${rat}.max_age_seconds: expected a number, found ${typeName(maxAge)}`);
-    }
-  });
-}
-
-function expectString(file: string, v: unknown, at: string): void {
-  if (typeof v !== "string") throw new InputError(file, `${at}: expected a string, found ${typeName(v)}`);
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -238,6 +238,5 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  if (v === undefined) return "nothing";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }

@@ -14,9 +14,19 @@ export const PACK_ENTRYPOINT = "gtcors/pack/rules";
 
 export class EvaluationError extends Error {}
 
+/** The policy's own evaluation ran out of Wasm stack: the input is nested too deeply for it. */
+export class StackExhaustedError extends EvaluationError {}
+
 type LoadedPolicy = ReturnType<typeof loadPolicySync>;
 
+/** A part of the input the policy cannot trust, by JSON path. */
+export interface ShapeError {
+  path: string;
+  message: string;
+}
+
 export interface InputReport {
+  errors: ShapeError[];
   findings: Array<Omit<Finding, "file">>;
   exceptions: Array<Omit<ExceptedFinding, "file">>;
   buckets: Array<Omit<BucketStatus, "file">>;
@@ -56,17 +66,22 @@ export class GatePolicy {
     return rs[0].result;
   }
 
+  /** The policy's report on one input; `input.kind` is null when the policy found no plan or configuration. */
   evaluate(input: GateInput): InputReport {
-    const bytes = Buffer.from(input.text, "utf8");
+    const { bytes } = input;
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const rs = this.run(buffer, REPORT_ENTRYPOINT) as Array<{ result: InputReport }>;
     if (rs.length !== 1) throw new EvaluationError(`${input.file}: the policy produced no report`);
     const report = rs[0].result;
-    if (!report || !Array.isArray(report.findings) || !Array.isArray(report.exceptions) || !Array.isArray(report.buckets)) {
+    if (
+      !report ||
+      !Array.isArray(report.errors) ||
+      !Array.isArray(report.findings) ||
+      !Array.isArray(report.exceptions) ||
+      !Array.isArray(report.buckets) ||
+      typeof report.input !== "object"
+    ) {
       throw new EvaluationError(`${input.file}: the policy's report has an unexpected shape`);
-    }
-    if (report.input?.kind !== input.kind) {
-      throw new EvaluationError(`${input.file}: the policy read this input as ${String(report.input?.kind)}, not as ${input.kind}`);
     }
     return report;
   }
@@ -75,6 +90,7 @@ export class GatePolicy {
     try {
       return this.policy.evaluate(input, entrypoint);
     } catch (e) {
+      if (e instanceof RangeError) throw new StackExhaustedError(`policy evaluation ran out of stack: ${e.message}`);
       throw new EvaluationError(`policy evaluation failed: ${errorText(e)}`);
     }
   }

@@ -4,6 +4,7 @@
  * JSON path, so a typo cannot silently switch a check off.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { parse as parseYaml } from "yaml";
 
 export class SettingsError extends Error {}
@@ -11,10 +12,11 @@ export class SettingsError extends Error {}
 const BUCKET_KEYS = new Set(["bucket", "address", "job_types", "roles"]);
 const EXCEPTION_KEYS = new Set(["bucket", "address", "rule", "reason"]);
 
-export function readSettings(file: string): Record<string, unknown> {
+/** Reads and validates a data file; `file` is resolved against `cwd` and named as given in errors. */
+export function readSettings(file: string, cwd: string = process.cwd()): Record<string, unknown> {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = fs.readFileSync(path.resolve(cwd, file), "utf8");
   } catch (e) {
     throw new SettingsError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

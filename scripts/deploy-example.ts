@@ -1,5 +1,6 @@
 /**
- * The README's main job: starts the local S3 endpoint, deploys the example app (main.ts) to it with `cdktf deploy`,
+ * The README's main job: starts the local S3 endpoint, prints the Ground Truth CORS gate's report on the example app
+ * (main.ts), deploys it with `cdktf deploy` (whose synth-time validation stops on a finding),
  * reads every bucket's CORS back with the AWS SDK and prints it, then destroys the stack and stops the endpoint.
  * `--keep` leaves the stack deployed and the endpoint running until Ctrl-C.
  */
@@ -7,7 +8,8 @@ import { GetBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import { promises as fs } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXAMPLE_STACK_NAME } from "../main";
+import { check, render } from "../gate/cli";
+import { EXAMPLE_STACK_NAME, buildExampleApp } from "../main";
 import { LocalS3, localS3Client, startLocalS3 } from "../local-s3";
 import { runCdktfOnStack } from "./cdktf-cli";
 import { PROJECT_ROOT, terraformEnvironment } from "./terraform-env";
@@ -53,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
   const outdir = path.join(PROJECT_ROOT, "cdktf.out");
   let deployed = false;
   try {
+    // The same check cdktf deploy runs at synth time, printed: the gate's report on the synthesized stack.
+    buildExampleApp({ s3Endpoint: s3.endpoint, outdir }).synth();
+    log("gt-cors check (the same gate stops cdktf deploy at synth time on a finding):");
+    process.stdout.write(render(check([path.join(outdir, "stacks", EXAMPLE_STACK_NAME)], { cwd: PROJECT_ROOT }), "text"));
     log("cdktf deploy ...");
     const deploy = await runCdktfOnStack("deploy", EXAMPLE_STACK_NAME, outdir, {
       env,

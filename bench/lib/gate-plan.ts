@@ -1,7 +1,7 @@
 /**
  * Takes a bucket count and produces a Terraform plan JSON document shaped as `terraform show -json` writes it:
  * that many Ground Truth buckets (names unknown, as with bucket_prefix), each with its CORS configuration linked
- * through configuration references, half image input and half video-frame. Used by the gate benchmark.
+ * through configuration references, half image input and half video-frame. Used by bench/gate.ts.
  */
 
 export function generatePlan(buckets: number): string {

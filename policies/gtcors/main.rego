@@ -12,6 +12,7 @@ import data.gtcors.cors
 import data.gtcors.pack
 import data.gtcors.requirements
 import data.gtcors.resources
+import data.gtcors.shape
 import data.gtcors.source
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -315,6 +316,7 @@ exception_for(f) if {
 
 report := {
 	"input": {"kind": input_kind, "location": source.wrapper},
+	"errors": sort([e | some e in shape.errors]),
 	"findings": sort([f | some f in reported]),
 	"exceptions": sort([f | some f in excepted]),
 	"buckets": sort([{
@@ -333,7 +335,32 @@ input_kind := kind if {
 } else := null
 
 not_failing(address) := false if {
-	some f in reported
-	f.address == address
-	f.severity == "error"
+	failing_addresses[address]
 } else := true
+
+failing_addresses contains f.address if {
+	some f in reported
+	f.severity == "error"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# For conftest (`conftest test --namespace gtcors plan.json`) and `opa eval`: errors deny, warnings warn, and a
+# document the policy cannot read is denied rather than passed.
+
+deny contains sprintf("%s %s: %s", [f.rule, object.get(f, "address", "-"), f.message]) if {
+	some f in reported
+	f.severity == "error"
+}
+
+deny contains sprintf("unreadable input at %s: %s", [e.path, e.message]) if {
+	some e in shape.errors
+}
+
+deny contains "input is neither a Terraform plan nor Terraform JSON configuration" if {
+	not source.kind
+}
+
+warn contains sprintf("%s %s: %s", [f.rule, object.get(f, "address", "-"), f.message]) if {
+	some f in reported
+	f.severity == "warning"
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `regoc` command: loads the compiled Rego→Wasm compiler CLI (dist/, built by `npm ci` through the prepare
+// script) and runs it on this process's arguments and streams (build, test, eval).
+"use strict";
+const { runCompiledCli } = require("./run-compiled");
+runCompiledCli("regoc", "compiler/cli.js");
