@@ -8,7 +8,7 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { describeUnreadable, expandPaths, InputError, readInput } from "./inputs";
-import { EvaluationError, GatePolicy, InputReport, StackExhaustedError } from "./policy";
+import { EvaluationError, GatePolicy, InputReport, StackExhaustedError, UnparseableInputError } from "./policy";
 import { readSettings, SettingsError } from "./settings";
 import { Finding, GateResult } from "./report";
 import { formatText } from "./format/text";
@@ -110,6 +110,7 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
       report = policy.evaluate(input);
     } catch (e) {
       if (e instanceof StackExhaustedError) throw new InputError(input.file, `$: nested too deeply for the policy to evaluate (${e.message})`);
+      if (e instanceof UnparseableInputError) throw describeUnreadable(input);
       throw e;
     }
     if (report.input.kind === null) throw describeUnreadable(input);

@@ -91,10 +91,17 @@ export class GatePolicy {
       return this.policy.evaluate(input, entrypoint);
     } catch (e) {
       if (e instanceof RangeError) throw new StackExhaustedError(`policy evaluation ran out of stack: ${e.message}`);
+      if (errorText(e).startsWith(UNPARSEABLE_INPUT)) throw new UnparseableInputError(errorText(e));
       throw new EvaluationError(`policy evaluation failed: ${errorText(e)}`);
     }
   }
 }
+
+/** How compiled modules refuse input that is not JSON (rather than evaluating it as "no input"). */
+const UNPARSEABLE_INPUT = "opa_eval: input is not valid JSON";
+
+/** The module could not parse the input; the caller explains where the JSON breaks. */
+export class UnparseableInputError extends EvaluationError {}
 
 function errorText(e: unknown): string {
   if (typeof e === "string") return e;

@@ -69,7 +69,12 @@ export function generateModule(
     fb.get(4).op(Op.I32Eqz);
     fb.ifElse(
       () => fb.i32Const(0).globalSet(ctx.gInput),
-      () => fb.get(3).get(4).call(ctx.rt("opa_value_parse")).globalSet(ctx.gInput),
+      () => {
+        // Input that does not parse must not evaluate as "no input": a gate would then fail open.
+        fb.get(3).get(4).call(ctx.rt("opa_value_parse")).globalSet(ctx.gInput);
+        fb.globalGet(ctx.gInput).op(Op.I32Eqz);
+        fb.ifElse(() => fb.i32Const(ctx.message("opa_eval: input is not valid JSON")).call(ctx.rt("rt_abort")));
+      },
     );
     resetState(fb);
     dispatch(fb, 1, result);

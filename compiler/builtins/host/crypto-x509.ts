@@ -114,7 +114,12 @@ function verifyChain(certs: Certificate[], opts: VerifyOptions): Certificate[] |
   const root = certs[0];
   const intermediates = certs.slice(1, -1);
   const leaf = certs[certs.length - 1];
-  const node = new Map(certs.map((c) => [c, new crypto.X509Certificate(c.der)]));
+  let node: Map<Certificate, crypto.X509Certificate>;
+  try {
+    node = new Map(certs.map((c) => [c, new crypto.X509Certificate(c.der)]));
+  } catch {
+    return undefined;
+  }
   const valid = (c: Certificate, chain: Certificate[], asIssuer: boolean): boolean => {
     if (c.json.UnhandledCriticalExtensions !== null) return false;
     if (nowMs < c.notBefore || nowMs > c.notAfter) return false;
@@ -278,7 +283,7 @@ export const builtins: HostFamily = {
     if (text === "") throw builtinError("input PEM data was empty");
     if (!text.startsWith("-----BEGIN")) text = latin1(goCall(() => goBase64Decode(text)));
     const keys = goCall(() => privateKeysFrom(text));
-    return keys.length === 0 ? null : keys[0].export({ format: "jwk" });
+    return keys.length === 0 ? null : goCall(() => keys[0].export({ format: "jwk" }));
   },
   "crypto.parse_private_keys": (input: unknown) => {
     const text = stringOperand(input, 1);

@@ -24,6 +24,11 @@ function fixedAbbreviation(offset: number): string {
   return `${sign}${hh}${mm === 0 ? "" : String(mm).padStart(2, "0")}`;
 }
 
+/** JS dates end 8.64e15 ms from the epoch: instants beyond take the zone's rules at that end. */
+function jsDateMs(unixSec: number): number {
+  return Math.max(-8.64e15, Math.min(8.64e15, Math.floor(unixSec) * 1000));
+}
+
 /** Go's `time.LoadLocation` over the tz database Node carries; `Local` is the process's zone. */
 export function loadZone(name: string): Zone {
   if (name === "" || name === "UTC") return UTC;
@@ -43,17 +48,17 @@ export function loadZone(name: string): Zone {
   }
   const offsetAt = (unixSec: number): number => {
     const parts: Record<string, string> = {};
-    for (const p of civil.formatToParts(unixSec * 1000)) parts[p.type] = p.value;
+    for (const p of civil.formatToParts(jsDateMs(unixSec))) parts[p.type] = p.value;
     const year = parts.era === "BC" ? 1 - Number(parts.year) : Number(parts.year);
     const local = daysFromCivil(year, Number(parts.month), Number(parts.day)) * 86400 +
       Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second);
-    return local - unixSec;
+    return local - jsDateMs(unixSec) / 1000;
   };
   const zone: Zone = {
     name,
     offsetAt,
     abbreviationAt: (unixSec) => {
-      const label = short.formatToParts(unixSec * 1000).find((p) => p.type === "timeZoneName")?.value ?? "";
+      const label = short.formatToParts(jsDateMs(unixSec)).find((p) => p.type === "timeZoneName")?.value ?? "";
       return /^[A-Z]{3,5}$/.test(label) && label !== "GMT" ? label : fixedAbbreviation(offsetAt(unixSec));
     },
   };

@@ -135,13 +135,13 @@ function applyExtensions(cert: Record<string, ExactJson>, exts: Extension[], uri
       if (!seq) throw new X509Error("x509: invalid CRL distribution points");
       while (!seq.empty()) {
         const names = seq.read(TAG.SEQUENCE)?.optional(ctx(0, true))?.read(ctx(0, true));
-        while (names && names.peekTag() === ctx(6)) points.push(names.element()!.content.toString("latin1"));
+        for (let uri = names?.element(ctx(6)); uri; uri = names?.element(ctx(6))) points.push(uri.content.toString("latin1"));
       }
       cert.CRLDistributionPoints = orNull(points);
     } else if (id === "2.5.29.35") {
       const akid = der.read(TAG.SEQUENCE);
       if (!akid) throw new X509Error("x509: invalid authority key identifier");
-      const keyId = akid.peekTag() === ctx(0) ? akid.element()!.content : undefined;
+      const keyId = akid.peekTag() === ctx(0) ? akid.element()?.content : undefined;
       cert.AuthorityKeyId = b64(keyId);
     } else if (id === "2.5.29.37") {
       const oids = oidList(der.read(TAG.SEQUENCE), "x509: invalid extended key usages");
@@ -192,7 +192,8 @@ function applyExtensions(cert: Record<string, ExactJson>, exts: Extension[], uri
         const method = access?.oid();
         if (!access || !method) throw new X509Error("x509: invalid authority info access");
         if (access.peekTag() !== ctx(6)) continue;
-        const location = access.element()!.content.toString("latin1");
+        const location = access.element()?.content.toString("latin1");
+        if (location === undefined) throw new X509Error("x509: invalid authority info access");
         if (oidString(method) === "1.3.6.1.5.5.7.48.1") ocsp.push(location);
         else if (oidString(method) === "1.3.6.1.5.5.7.48.2") issuers.push(location);
       }

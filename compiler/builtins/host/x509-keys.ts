@@ -186,7 +186,13 @@ const big = (b64url: string | undefined): bigint => unsigned(Buffer.from(b64url 
 
 /** Go's JSON of a parsed private key (`json.Marshal` of `*rsa.PrivateKey`, `*ecdsa.PrivateKey`, ...). */
 export function privateKeyJson(key: crypto.KeyObject): ExactJson {
-  const jwk = key.export({ format: "jwk" });
+  let jwk: crypto.JsonWebKey;
+  try {
+    jwk = key.export({ format: "jwk" });
+  } catch {
+    // Keys JWK cannot express (DSA, for one) marshal as Go marshals unknown key types: no exported fields.
+    return {};
+  }
   if (jwk.kty === "RSA") {
     return {
       N: big(jwk.n), E: Number(big(jwk.e)), D: big(jwk.d), Primes: [big(jwk.p), big(jwk.q)],
