@@ -134,7 +134,9 @@ function applyExtensions(cert: Record<string, ExactJson>, exts: Extension[], uri
       const seq = der.read(TAG.SEQUENCE);
       if (!seq) throw new X509Error("x509: invalid CRL distribution points");
       while (!seq.empty()) {
-        const names = seq.read(TAG.SEQUENCE)?.optional(ctx(0, true))?.read(ctx(0, true));
+        const point = seq.read(TAG.SEQUENCE);
+        if (!point) throw new X509Error("x509: invalid CRL distribution point");
+        const names = point.optional(ctx(0, true))?.read(ctx(0, true));
         for (let uri = names?.element(ctx(6)); uri; uri = names?.element(ctx(6))) points.push(uri.content.toString("latin1"));
       }
       cert.CRLDistributionPoints = orNull(points);

@@ -30,9 +30,10 @@ export function parseCertificateRequest(input: Buffer): Record<string, ExactJson
   let extensions: Extension[] = [];
   while (attributes && !attributes.empty()) {
     const attr = attributes.read(TAG.SEQUENCE);
-    const type = attr?.oid();
-    const values = attr?.element(TAG.SET);
-    if (!attr || !type || !values) continue;
+    if (!attr) throw new X509Error("asn1: structure error: tags don't match");
+    const type = attr.oid();
+    const values = attr.element(TAG.SET);
+    if (!type || !values) continue;
     if (oidString(type) === "1.2.840.113549.1.9.14") extensions = extensions.concat(requestedExtensions(values.content));
     const parsed = attributeValueSets(values.content);
     if (parsed) attributeJson.push({ Type: type, Value: parsed });

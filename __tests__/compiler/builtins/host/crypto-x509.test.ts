@@ -1,4 +1,6 @@
 import * as crypto from "crypto";
+import * as fc from "fast-check";
+import { hostBuiltins } from "../../../../compiler/builtins/host";
 import { evalRule, strictError } from "./policy-runner";
 import {
   basicConstraints, certificate, certificateRequest, extKeyUsage, keyUsage, name, pem, sanExtension,
@@ -153,5 +155,31 @@ describe("private keys and key pairs", () => {
     const otherKey = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     expect(strictError(`p := crypto.x509.parse_keypair(${rego(pem("CERTIFICATE", leaf))}, ${rego(otherKey)})`)).toMatch(/tls: private key does not match public key$/);
     expect(strictError(`p := crypto.x509.parse_keypair(${rego(pem("CERTIFICATE", leaf))}, ${rego(rsaPkcs1)})`)).toMatch(/tls: private key type does not match public key type$/);
+  });
+});
+
+describe("malformed DER", () => {
+  const csr = certificateRequest(leafName, leafKey, [sanExtension({ dns: ["svc.example.org"] })]);
+  const key = leafKey.privateKey.export({ type: "pkcs8", format: "der" });
+  const mutated = fc
+    .tuple(fc.constantFrom(leaf, root, csr, key), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat())
+    .map(([der, edits, cut]) => {
+      const bytes = Buffer.from(der);
+      for (const [at, value] of edits) bytes[at % bytes.length] = value;
+      return cut % 3 === 0 ? bytes.subarray(0, cut % bytes.length) : bytes;
+    });
+
+  test("is a builtin error (undefined), never a crash of the evaluation", () => {
+    fc.assert(
+      fc.property(mutated, (bytes) => {
+        hostBuiltins["crypto.x509.parse_certificates"](bytes.toString("base64"));
+        hostBuiltins["crypto.x509.parse_and_verify_certificates"](pem("CERTIFICATE", bytes) + pem("CERTIFICATE", leaf));
+        hostBuiltins["crypto.x509.parse_certificate_request"](bytes.toString("base64"));
+        hostBuiltins["crypto.parse_private_keys"](pem("PRIVATE KEY", bytes));
+        hostBuiltins["crypto.x509.parse_keypair"](pem("CERTIFICATE", leaf), pem("PRIVATE KEY", bytes));
+        hostBuiltins["io.jwt.verify_es256"]("e30.e30.e30", pem("CERTIFICATE", bytes));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
