@@ -10,7 +10,7 @@ import * as path from "path";
 import { isMainThread, parentPort, Worker, workerData } from "worker_threads";
 import { parse as parseYaml } from "yaml";
 import { ConformanceCase, loadCases } from "../compiler/conformance/cases";
-import { judgeCase, Verdict } from "../compiler/conformance/judge";
+import { judgeCase, NOT_STRICT, Verdict } from "../compiler/conformance/judge";
 import { builtinsUsed, loadNativeBuiltins } from "../compiler/conformance/builtins-used";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -163,6 +163,11 @@ function report(outcomes: Outcome[], opts: Options): { passed: number; failed: n
   console.log(`${"category".padEnd(width)}  passed  failed  skipped`);
   for (const [category, row] of [...byCategory.entries()].sort()) {
     console.log(`${category.padEnd(width)}  ${String(row.pass).padStart(6)}  ${String(row.fail).padStart(6)}  ${String(row.skip).padStart(7)}`);
+  }
+  const skipped = outcomes.filter((o) => o.verdict.status === "skip" && o.verdict.reason !== NOT_STRICT);
+  if (skipped.length > 0) {
+    console.log("\nskipped (exceptions):");
+    for (const s of skipped) console.log(`- ${s.id}: ${s.verdict.status === "skip" ? s.verdict.reason : ""}`);
   }
   const failures = outcomes.filter((o) => o.verdict.status === "fail");
   if (failures.length > 0) {

@@ -14,6 +14,8 @@ import { isConstant, ModuleContext } from "./module";
 import { hasDocument, hasValueRules, pathKey, RuleNode } from "./tree";
 
 const TRUE: Term = { type: "boolean", value: true, loc: { file: "", row: 0, col: 0, offset: 0, end: 0 } };
+/** Merge depth with no structural limit: base documents merge with rule values all the way down. */
+const UNBOUNDED_DEPTH = 0x7fffffff;
 /** Marks a memo slot whose rule was evaluated and is undefined (no value lives at address 1). */
 const MEMO_UNDEFINED = 1;
 
@@ -450,9 +452,27 @@ export class RuleFunctions {
     for (const [segment, child] of node.children) {
       if (!hasDocument(child)) continue;
       const v = fb.local();
-      const fn = hasValueRules(child) ? this.valueFunction(child) : this.materializeFunction(child);
-      fb.call(fn).tee(v);
-      fb.ifElse(() => fb.get(result).globalGet(this.ctx.stringConstant(segment)).get(v).call(this.ctx.rt("opa_object_insert")));
+      const key = this.ctx.stringConstant(segment);
+      if (!hasValueRules(child)) {
+        // A package's own document already merges the base document beneath it.
+        fb.call(this.materializeFunction(child)).tee(v);
+        fb.ifElse(() => fb.get(result).globalGet(key).get(v).call(this.ctx.rt("opa_object_insert")));
+        continue;
+      }
+      // A rule's value meeting a base document: objects merge; otherwise the base document stays, as in OPA's
+      // Wasm runtime (a reference to the rule itself still yields the rule's value).
+      const existing = fb.local();
+      fb.call(this.valueFunction(child)).tee(v);
+      fb.ifElse(() => {
+        fb.get(result).globalGet(key).call(this.ctx.rt("opa_value_get")).tee(existing).op(Op.I32Eqz);
+        fb.ifElse(
+          () => fb.get(result).globalGet(key).get(v).call(this.ctx.rt("opa_object_insert")),
+          () => {
+            fb.get(existing).get(v).i32Const(UNBOUNDED_DEPTH).call(this.mergeFunction()).tee(v);
+            fb.ifElse(() => fb.get(result).globalGet(key).get(v).call(this.ctx.rt("opa_object_insert")));
+          },
+        );
+      });
     }
     this.memoStore(fb, slot, result);
     fb.get(result);

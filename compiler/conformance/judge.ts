@@ -7,7 +7,13 @@ import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { compile } from "../index";
 import { formatDiagnostic } from "../diagnostics";
 import type { ConformanceCase } from "./cases";
+import type { Term } from "../syntax/ast";
+import { parseTerm } from "../syntax/parser";
+import { formatTerm } from "../syntax/printer";
 import { createHostBuiltins, hostBuiltins } from "../builtins/host";
+
+/** Why the strict run skips a case written for non-strict evaluation. */
+export const NOT_STRICT = "not a strict-error case";
 
 export type Verdict = { status: "pass" } | { status: "fail"; reason: string } | { status: "skip"; reason: string };
 
@@ -49,7 +55,7 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
   const skip = options.exceptions?.get(c.id) ?? options.exceptions?.get(c.note);
   if (skip !== undefined) return { status: "skip", reason: skip };
   // The strict run checks the error cases OPA marks strict; the others are written for non-strict evaluation.
-  if (options.strict && !c.strictError) return { status: "skip", reason: "not a strict-error case" };
+  if (options.strict && !c.strictError) return { status: "skip", reason: NOT_STRICT };
 
   const compiled = compile({
     modules: c.modules.map((source, i) => ({ file: moduleFileName(i), source })),
@@ -62,12 +68,14 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
   }
 
   let results: unknown;
+  let policy: LoadedPolicy | undefined;
+  let input: ArrayBuffer | undefined;
   try {
     const library = options.bare ? {} : options.strict ? strictHostBuiltins : hostBuiltins;
-    const policy = loadPolicySync(compiled.wasm, undefined, { ...library, ...testBuiltins() });
+    policy = loadPolicySync(compiled.wasm, undefined, { ...library, ...testBuiltins() });
     if (c.data !== undefined) policy.setData(c.data as object);
-    const inputText = c.inputTerm ?? (c.input !== undefined ? JSON.stringify(c.input) : undefined);
-    const input = inputText === undefined ? undefined : toArrayBuffer(inputText);
+    const inputText = c.inputTerm !== undefined ? regoLiteral(c.inputTerm) : c.input !== undefined ? JSON.stringify(c.input) : undefined;
+    input = inputText === undefined ? undefined : toArrayBuffer(inputText);
     results = policy.evaluate(input, "eval");
   } catch (e) {
     const message = errorText(e);
@@ -112,9 +120,88 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
   if (c.wantResult !== undefined) {
     const got = normalizeResults(results as Array<Record<string, unknown>>, c.sortBindings ?? false);
     const want = normalizeResults(c.wantResult, c.sortBindings ?? false);
-    return got === want ? { status: "pass" } : { status: "fail", reason: `want ${want}, got ${got}` };
+    if (got === want) return { status: "pass" };
+    // JSON shows sets as arrays in some order; OPA's Wasm runtime lists them in its hash-table order, its
+    // interpreter sorted. Sets are unordered, so a set in the result matches the expected array in any order.
+    if (policy && sameAsTyped(evaluateAsRego(policy, input), c.wantResult)) return { status: "pass" };
+    return { status: "fail", reason: `want ${want}, got ${got}` };
   }
   return { status: "fail", reason: "case states no expectation" };
+}
+
+type LoadedPolicy = ReturnType<typeof loadPolicySync>;
+
+/** The result set in Rego syntax (sets stay sets), through the module's `opa_eval` with format 1. */
+function evaluateAsRego(policy: LoadedPolicy, input: ArrayBuffer | undefined): Term | undefined {
+  const sdk = policy as unknown as {
+    wasmInstance: WebAssembly.Instance;
+    mem: WebAssembly.Memory;
+    dataAddr: number;
+    dataHeapPtr: number;
+    entrypoints: Record<string, number>;
+  };
+  const exports = sdk.wasmInstance.exports as Record<string, (...args: number[]) => number>;
+  const bytes = new Uint8Array(input ?? new ArrayBuffer(0));
+  const need = sdk.dataHeapPtr + bytes.length - sdk.mem.buffer.byteLength;
+  if (need > 0) sdk.mem.grow(Math.ceil(need / 65536));
+  new Uint8Array(sdk.mem.buffer).set(bytes, sdk.dataHeapPtr);
+  const addr = exports.opa_eval(0, sdk.entrypoints.eval, sdk.dataAddr, sdk.dataHeapPtr, bytes.length, sdk.dataHeapPtr + bytes.length, 1);
+  const view = new Uint8Array(sdk.mem.buffer);
+  let end = addr;
+  while (view[end] !== 0) end++;
+  return parseTerm(new TextDecoder().decode(view.subarray(addr, end))).term;
+}
+
+/** Whether a result set (a Rego term) equals the expected bindings, comparing its sets without order. */
+function sameAsTyped(got: Term | undefined, want: ReadonlyArray<Record<string, unknown>>): boolean {
+  return got !== undefined && (got.type === "set" || got.type === "array") && unordered(got.items, want);
+}
+
+function unordered(items: readonly Term[], want: readonly unknown[]): boolean {
+  if (items.length !== want.length) return false;
+  const used = new Set<number>();
+  return want.every((w) => {
+    const i = items.findIndex((t, j) => !used.has(j) && matches(t, w));
+    if (i < 0) return false;
+    used.add(i);
+    return true;
+  });
+}
+
+function matches(t: Term, w: unknown): boolean {
+  switch (t.type) {
+    case "null":
+      return w === null;
+    case "boolean":
+      return w === t.value;
+    case "number":
+      return typeof w === "number" && Number(t.text) === w;
+    case "string":
+      return w === t.value;
+    case "set":
+      return Array.isArray(w) && unordered(t.items, w);
+    case "array":
+      return Array.isArray(w) && w.length === t.items.length && t.items.every((item, i) => matches(item, w[i]));
+    case "object": {
+      if (!w || typeof w !== "object" || Array.isArray(w)) return false;
+      const keys = Object.keys(w);
+      return (
+        keys.length === t.entries.length &&
+        t.entries.every(([k, v]) => {
+          const key = k.type === "string" ? k.value : k.type === "number" ? k.text : undefined;
+          return key !== undefined && key in w && matches(v, (w as Record<string, unknown>)[key]);
+        })
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/** An `input_term` (Rego syntax, perhaps with trailing commas) as a plain literal the module's parser reads. */
+function regoLiteral(text: string): string {
+  const parsed = parseTerm(text);
+  return parsed.term ? formatTerm(parsed.term) : text;
 }
 
 function toArrayBuffer(text: string): ArrayBuffer {

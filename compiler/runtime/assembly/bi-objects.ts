@@ -163,9 +163,15 @@ function isSubset(sup: usize, sub: usize): bool {
     }
     return false;
   }
-  if (ts == T_SET && tb == T_ARRAY) {
-    const n = arrLen(sub);
-    for (let i: u32 = 0; i < n; i++) if (setGet(sup, arrGet(sub, i)) == 0) return false;
+  if (ts == T_ARRAY && tb == T_SET) {
+    // Every element of the set appears somewhere in the array.
+    const n = tableCount(sub);
+    const ns = arrLen(sup);
+    for (let i: u32 = 0; i < n; i++) {
+      let found = false;
+      for (let j: u32 = 0; j < ns && !found; j++) found = valueEqual(arrGet(sup, j), entryKey(sub, i));
+      if (!found) return false;
+    }
     return true;
   }
   return valueEqual(sup, sub);
@@ -176,9 +182,9 @@ export function b_object_subset(sup: usize, sub: usize): usize {
   const tb = typeOf(sub);
   if (ts != T_OBJECT && ts != T_SET && ts != T_ARRAY) return oneOf("object.subset", 1, "object, set, array", sup);
   if (tb != T_OBJECT && tb != T_SET && tb != T_ARRAY) return oneOf("object.subset", 2, "object, set, array", sub);
-  if (ts != tb && !(ts == T_SET && tb == T_ARRAY)) {
+  if (ts != tb && !(ts == T_ARRAY && tb == T_SET)) {
     const b = errorStart("object.subset");
-    lit(b, "both arguments must be of the same type or the first a set and the second an array");
+    lit(b, "both arguments must be of the same type or the first an array and the second a set");
     return errorSet(b, E_TYPE);
   }
   return boolValue(isSubset(sup, sub));

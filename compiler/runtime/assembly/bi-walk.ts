@@ -8,6 +8,7 @@ import { hashValue } from "./hash";
 import { typeError } from "./error";
 import { oneOf } from "./bi-objects";
 import { alloc } from "./alloc";
+import { sortedKeys } from "./sort";
 
 // Path elements so far live on a stack of addresses; each emitted path is a fresh array copy.
 let pathStack: usize = 0;
@@ -82,34 +83,70 @@ export function b_graph_reachable_paths(graph: usize, initial: usize): usize {
   const ti = typeOf(initial);
   if (ti != T_ARRAY && ti != T_SET) return oneOf("graph.reachable_paths", 2, "set, array", initial);
   const starts = newArray(4);
-  neighbours(initial, starts);
+  vertices(initial, starts);
   const result = tableNewSized(T_SET, 0);
   for (let i: u32 = 0; i < arrLen(starts); i++) {
-    const s = arrGet(starts, i);
-    if (objGet(graph, s) == 0) continue;
-    const path = newArray(4);
-    arrPush(path, s);
-    extendPaths(graph, path, result);
+    const node = arrGet(starts, i);
+    const edges = objGet(graph, node);
+    if (edges == 0) continue;
+    const next = newArray(4);
+    vertices(edges, next);
+    if (arrLen(next) == 0) {
+      const single = newArray(1);
+      arrPush(single, node);
+      setAdd(result, single);
+      continue;
+    }
+    for (let j: u32 = 0; j < arrLen(next); j++) {
+      const start = newArray(1);
+      arrPush(start, node);
+      const reached = tableNewSized(T_SET, 0);
+      setAdd(reached, node);
+      pathsFrom(graph, arrGet(next, j), start, result, reached);
+    }
   }
   return result;
 }
 
-// Depth-first: a path ends where a node has no unvisited neighbour in the graph.
-function extendPaths(graph: usize, path: usize, result: usize): void {
-  const last = arrGet(path, arrLen(path) - 1);
-  const next = newArray(4);
-  neighbours(objGet(graph, last), next);
-  let extended = false;
-  for (let i: u32 = 0; i < arrLen(next); i++) {
-    const x = arrGet(next, i);
-    if (objGet(graph, x) == 0) continue;
-    let seen = false;
-    for (let j: u32 = 0; j < arrLen(path) && !seen; j++) seen = valueEqual(arrGet(path, j), x);
-    if (seen) continue;
-    const p = newArrayFrom(arrElems(path), arrLen(path));
-    arrPush(p, x);
-    extendPaths(graph, p, result);
-    extended = true;
+// OPA's path builder, depth first with one `reached` set per start edge: a node already reached ends the path
+// there; so does a neighbour that is not in the graph (the path stops before it). Within one node, each
+// reached neighbour emits the paths found so far at that node joined end to end, as OPA does.
+function pathsFrom(graph: usize, root: usize, path: usize, result: usize, reached: usize): void {
+  const edges = objGet(graph, root);
+  if (edges == 0) {
+    setAdd(result, path);
+    return;
   }
-  if (!extended) setAdd(result, path);
+  const here = newArrayFrom(arrElems(path), arrLen(path));
+  arrPush(here, root);
+  const next = newArray(4);
+  vertices(edges, next);
+  if (arrLen(next) == 0) {
+    setAdd(result, here);
+    return;
+  }
+  const joined = newArray(4);
+  for (let i: u32 = 0; i < arrLen(next); i++) {
+    const neighbour = arrGet(next, i);
+    if (tableFind(reached, neighbour, hashValue(neighbour)) >= 0) {
+      for (let k: u32 = 0; k < arrLen(here); k++) arrPush(joined, arrGet(here, k));
+      setAdd(result, newArrayFrom(arrElems(joined), arrLen(joined)));
+    } else {
+      setAdd(reached, root);
+      pathsFrom(graph, neighbour, here, result, reached);
+    }
+  }
+}
+
+// The vertices an array lists in order, or a set's in Rego's sorted order, as OPA visits them.
+function vertices(edges: usize, out: usize): void {
+  const t = typeOf(edges);
+  if (t == T_ARRAY) {
+    const n = arrLen(edges);
+    for (let i: u32 = 0; i < n; i++) arrPush(out, arrGet(edges, i));
+  } else if (t == T_SET) {
+    const n = tableCount(edges);
+    const sorted = sortedKeys(edges);
+    for (let i: u32 = 0; i < n; i++) arrPush(out, load<u32>(sorted + (<usize>i << 2)));
+  }
 }
