@@ -79,14 +79,14 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
     results = policy.evaluate(input, "eval");
   } catch (e) {
     const message = errorText(e);
+    if (c.strictError && options.strict) {
+      // OPA's messages start with its own file names (`test-0.rego:4: `); the rest must match.
+      const wanted = c.wantError?.replace(/^[^\s:]+:\d+: /, "");
+      return wanted === undefined || message.includes(wanted)
+        ? { status: "pass" }
+        : { status: "fail", reason: `want error containing ${JSON.stringify(c.wantError)}, got ${message}` };
+    }
     if (c.wantErrorCode || c.wantError) {
-      if (c.strictError && options.strict) {
-        // OPA's messages start with its own file names (`test-0.rego:4: `); the rest must match.
-        const wanted = c.wantError?.replace(/^[^\s:]+:\d+: /, "");
-        return wanted === undefined || message.includes(wanted)
-          ? { status: "pass" }
-          : { status: "fail", reason: `want error containing ${JSON.stringify(c.wantError)}, got ${message}` };
-      }
       if (c.strictError) return { status: "fail", reason: `strict-only error raised in non-strict mode: ${message}` };
       const expected = /var assignment conflict|object insert conflict/;
       if (c.wantError && !c.wantErrorCode && message.includes(c.wantError)) return { status: "pass" };
