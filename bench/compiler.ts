@@ -10,21 +10,9 @@ import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import * as ts from "typescript";
 import { compile } from "../compiler/index";
 import { loadCases } from "../compiler/conformance/cases";
+import { medianMs, ms } from "./lib/timing";
 
 const ROOT = path.resolve(__dirname, "..");
-
-function timeMs(run: () => void, repeat = 1): number {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < repeat; i++) run();
-  return Number(process.hrtime.bigint() - start) / 1e6 / repeat;
-}
-
-/** The median of several timed runs, after a warm-up run. */
-function median(run: () => void, runs = 7): number {
-  run();
-  const times = Array.from({ length: runs }, () => timeMs(run)).sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)];
-}
 
 /** A 500-line policy in the style of real ones: many rules over input, functions, comprehensions, sets. */
 export function generatePolicy(lines: number): string {
@@ -90,9 +78,9 @@ function benchPolicyCompile(): void {
     return r.wasm;
   };
   const wasm = compileOnce();
-  const ours = median(compileOnce);
+  const ours = medianMs(compileOnce);
   const tsSource = generateTypeScript(500);
-  const transpile = median(() => ts.transpileModule(tsSource, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }));
+  const transpile = medianMs(() => ts.transpileModule(tsSource, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }));
   const module = loadPolicySync(wasm).evaluate({ items: [{ name: "a", kind: "k1", size: 3, tags: ["x"] }] }, "bench/generated/report");
   if (!Array.isArray(module) || module.length !== 1) throw new Error("the generated policy did not evaluate");
   console.log(
@@ -104,11 +92,11 @@ function benchPolicyCompile(): void {
 function benchSuiteCompile(): void {
   const dir = path.resolve(ROOT, "../shared/opa-conformance/cases");
   let cases: ReturnType<typeof loadCases> = [];
-  const load = timeMs(() => {
+  const load = ms(() => {
     cases = loadCases(dir);
   });
   let failures = 0;
-  const total = timeMs(() => {
+  const total = ms(() => {
     for (const c of cases) {
       const r = compile({ modules: c.modules.map((source, i) => ({ file: `module${i}.rego`, source })), queries: [{ name: "eval", query: c.query }] });
       if (!r.wasm) failures++;
@@ -162,10 +150,10 @@ function benchEvaluate(): void {
   if (!r.wasm) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
   const policy = loadPolicySync(r.wasm);
   let result: unknown;
-  const evaluate = median(() => {
+  const evaluate = medianMs(() => {
     result = policy.evaluate(buffer, "bench/walk/result");
   }, 5);
-  const parse = median(() => JSON.parse(text), 5);
+  const parse = medianMs(() => JSON.parse(text), 5);
   console.log(
     `evaluate a policy walking ${(bytes.length / 1048576).toFixed(1)} MB of input: ${evaluate.toFixed(0)} ms; ` +
       `JSON.parse of the same text: ${parse.toFixed(0)} ms; ratio ${(evaluate / parse).toFixed(2)}× (aim ≤ 3×); result ${JSON.stringify(result)}`,

@@ -12,20 +12,10 @@ import { check } from "../gate/cli";
 import { nestingDepth, MAX_DEPTH } from "../gate/inputs";
 import { GatePolicy } from "../gate/policy";
 import { generatePlan } from "./lib/gate-plan";
+import { median, ms } from "./lib/timing";
 
 const BUCKETS = 10_000;
 const RUNS = 7;
-
-function ms(run: () => void): number {
-  const start = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const baseline = (file: string) => (): void => {
   JSON.parse(readFileSync(file, "utf8"));

@@ -9,19 +9,9 @@ import * as os from "os";
 import * as path from "path";
 import { buildExampleApp } from "../main";
 import { PROJECT_ROOT } from "../scripts/terraform-env";
+import { median, ms } from "./lib/timing";
 
 const RUNS = 9;
-
-function ms(run: () => void): number {
-  const start = process.hrtime.bigint();
-  run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function main(): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), "synth-bench-"));
