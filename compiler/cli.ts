@@ -3,6 +3,7 @@
  *   regoc build -e <entrypoint>… [-o policy.wasm | -o bundle.tar.gz] [--strict-builtin-errors] <paths>…
  *   regoc test [-v] [--run <regex>] <paths>…          (runs `test_*` rules, like `opa test`)
  *   regoc eval [-d <path>]… [-i input.json] <query>    (prints the result set as JSON)
+ * `--strict-builtin-errors` makes builtin errors evaluation errors, in the module and in the host builtins.
  * Exit codes: 0 success, 1 compile errors / failed tests, 2 usage or unreadable input.
  */
 import * as fs from "fs";
@@ -14,7 +15,7 @@ import { renderDiagnostic } from "./diagnostics";
 import { parseModule } from "./syntax/parser";
 import { loadSources } from "./sources";
 import { writeBundle } from "./bundle";
-import { hostBuiltins } from "./builtins/host";
+import { createHostBuiltins } from "./builtins/host";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -24,8 +25,8 @@ export interface CliIO {
 
 const USAGE = `usage:
   regoc build -e <entrypoint> [-e …] [-o <policy.wasm|bundle.tar.gz>] [--strict-builtin-errors] <path>…
-  regoc test [-v] [--run <regex>] <path>…
-  regoc eval [-d <path>]… [-i <input.json>] <query>`;
+  regoc test [-v] [--run <regex>] [--strict-builtin-errors] <path>…
+  regoc eval [-d <path>]… [-i <input.json>] [--strict-builtin-errors] <query>`;
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -132,7 +133,9 @@ function test(args: readonly string[], io: CliIO): number {
   const { values, positionals } = parse(args, {
     verbose: { type: "boolean", short: "v" },
     run: { type: "string", short: "r" },
+    "strict-builtin-errors": { type: "boolean" },
   });
+  const strict = values["strict-builtin-errors"] === true;
   if (positionals.length === 0) throw new UsageError("no .rego files or directories given");
   const sources = loadSources(positionals, io.cwd);
   if (sources.errors.length > 0) {
@@ -150,9 +153,9 @@ function test(args: readonly string[], io: CliIO): number {
     io.stderr("regoc test: no tests found\n");
     return 2;
   }
-  const result = compile({ modules: sources.modules, entrypoints: tests.map((t) => t.entrypoint) });
+  const result = compile({ modules: sources.modules, entrypoints: tests.map((t) => t.entrypoint), strictBuiltinErrors: strict });
   if (!reportDiagnostics(result, sources.modules, io)) return 1;
-  const policy = loadPolicySync(result.wasm!, undefined, hostBuiltins);
+  const policy = loadPolicySync(result.wasm!, undefined, createHostBuiltins({ strict }));
   policy.setData(sources.data);
   let failed = 0;
   for (const t of tests) {
@@ -186,7 +189,9 @@ function evaluate(args: readonly string[], io: CliIO): number {
   const { values, positionals } = parse(args, {
     data: { type: "string", short: "d", multiple: true },
     input: { type: "string", short: "i" },
+    "strict-builtin-errors": { type: "boolean" },
   });
+  const strict = values["strict-builtin-errors"] === true;
   if (positionals.length !== 1) throw new UsageError("exactly one query is required");
   const sources = loadSources((values.data as string[] | undefined) ?? [], io.cwd);
   if (sources.errors.length > 0) {
@@ -212,9 +217,9 @@ function evaluate(args: readonly string[], io: CliIO): number {
     const bytes = Buffer.from(text, "utf8");
     input = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
-  const result = compile({ modules: sources.modules, queries: [{ name: "eval", query: positionals[0] }] });
+  const result = compile({ modules: sources.modules, queries: [{ name: "eval", query: positionals[0] }], strictBuiltinErrors: strict });
   if (!reportDiagnostics(result, [...sources.modules, { file: "entrypoint:eval", source: positionals[0] }], io)) return 1;
-  const policy = loadPolicySync(result.wasm!, undefined, hostBuiltins);
+  const policy = loadPolicySync(result.wasm!, undefined, createHostBuiltins({ strict }));
   policy.setData(sources.data);
   try {
     io.stdout(JSON.stringify(policy.evaluate(input, "eval"), null, 2) + "\n");

@@ -157,6 +157,22 @@ describe("regoc eval", () => {
     expect(JSON.parse(out.stdout)).toEqual([{ names: ["x"] }]);
   });
 
+  test("--strict-builtin-errors turns a builtin error into an evaluation error with OPA's wording", async () => {
+    const dir = workspace({ "input.json": JSON.stringify({ a: 1, b: 0, when: "yesterday" }) });
+    const lenient = await regoc(dir, "eval", "-i", "input.json", "x := input.a / input.b");
+    expect(lenient).toMatchObject({ status: 0 });
+    expect(JSON.parse(lenient.stdout)).toEqual([]);
+    const strict = await regoc(dir, "eval", "--strict-builtin-errors", "-i", "input.json", "x := input.a / input.b");
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/entrypoint:eval:1: eval_builtin_error: div: divide by zero/);
+    // A host builtin (time.parse_rfc3339_ns runs in the host library) follows the same option.
+    const host = await regoc(dir, "eval", "--strict-builtin-errors", "-i", "input.json", "x := time.parse_rfc3339_ns(input.when)");
+    expect(host.status).toBe(1);
+    expect(host.stderr).toMatch(/eval_builtin_error: time\.parse_rfc3339_ns: /);
+    const hostLenient = await regoc(dir, "eval", "-i", "input.json", "x := time.parse_rfc3339_ns(input.when)");
+    expect(JSON.parse(hostLenient.stdout)).toEqual([]);
+  });
+
   test("input that is not JSON exits 2 naming the file", async () => {
     const dir = workspace({ "limits.rego": POLICY, "input.json": "{ files: " });
     const out = await regoc(dir, "eval", "-d", ".", "-i", "input.json", "x := 1");
