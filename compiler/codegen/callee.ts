@@ -48,7 +48,3 @@ export function calleeOf(ctx: ModuleContext, call: CallTerm): Callee | undefined
   const name = refName(call.op);
   return name === undefined ? undefined : calleeByName(ctx, name, call.args.length);
 }
-
-export function builtinArity(name: string): number | undefined {
-  return BUILTINS.get(name)?.arity;
-}

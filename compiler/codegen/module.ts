@@ -8,7 +8,7 @@ import type { Program } from "../check/program";
 import { ModuleBuilder } from "../wasm/link";
 import { FunctionBuilder } from "../wasm/function";
 import { Op, ValType } from "../wasm/encoding";
-import { buildRuleTree, pathKey, RuleNode } from "./tree";
+import { buildRuleTree, RuleNode } from "./tree";
 import { collectWithTargets, WithTargets } from "./with-targets";
 
 const I32 = ValType.I32;
@@ -219,10 +219,6 @@ export class ModuleContext {
 
   get hostBuiltinsUsed(): ReadonlyMap<string, number> {
     return this.hostBuiltinIds;
-  }
-
-  nodeKey(node: RuleNode): string {
-    return pathKey(node.path);
   }
 }
 

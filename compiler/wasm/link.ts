@@ -96,17 +96,6 @@ export class ModuleBuilder {
     return this.runtimeFunctions.has(name);
   }
 
-  /** The type of any function by index (runtime or policy). */
-  functionType(index: number): FuncType {
-    const imported = importedFunctionCount(this.runtime);
-    if (index < imported) {
-      const imp = this.runtime.imports.filter((i) => i.kind === ExternalKind.Function)[index];
-      return this.types[imp.typeIndex!];
-    }
-    if (index < this.functionBase) return this.types[this.runtime.functions[index - imported]];
-    return this.types[this.functions[index - this.functionBase].typeIndex];
-  }
-
   /** Declares a policy function; its body comes later through `defineFunction`. */
   declareFunction(name: string, type: FuncType): number {
     this.functions.push({ typeIndex: this.typeIndex(type), name });
