@@ -253,7 +253,8 @@ export class SafetyChecker {
 }
 
 /** Whether a head term computes something: it contains a ref, call, comprehension or template string. */
-function requiresEval(t: Term): boolean {
+/** Whether a term computes a value (a ref, call, comprehension or template inside), rather than being a pattern. */
+export function requiresEval(t: Term): boolean {
   switch (t.type) {
     case "ref":
     case "call":

@@ -7,7 +7,7 @@
 import type { Body, Expr, RefTerm, Term, VarTerm } from "../syntax/ast";
 import { Op } from "../wasm/encoding";
 import { FunctionBuilder, Label } from "../wasm/function";
-import { isConstant, ModuleContext } from "./module";
+import { constantKey, isConstant, ModuleContext } from "./module";
 import { hasDocument, hasValueRules, RuleNode } from "./tree";
 import { refName } from "./with-targets";
 import type { RuleFunctions } from "./rules";
@@ -683,16 +683,13 @@ function matchObjectPatterns(a: Term & { type: "object" }, b: Term & { type: "ob
   const pairs: Array<[Term, Term]> = [];
   for (const [ka, va] of a.entries) {
     if (!isConstant(ka)) return undefined;
-    const match = b.entries.find(([kb]) => isConstant(kb) && JSON.stringify(stripLoc(kb)) === JSON.stringify(stripLoc(ka)));
+    const match = b.entries.find(([kb]) => isConstant(kb) && constantKey(kb) === constantKey(ka));
     if (!match) return undefined;
     pairs.push([va, match[1]]);
   }
   return pairs;
 }
 
-function stripLoc(t: Term): unknown {
-  return JSON.parse(JSON.stringify(t, (key, value) => (key === "loc" ? undefined : value)));
-}
 
 export class CodegenError extends Error {
   constructor(

@@ -145,19 +145,7 @@ function arrayToSet(p: BodyPlanner): void {
   fb.ifElse(() => {
     p.callRt("opa_set");
     const set = p.temp();
-    const n = fb.local();
-    const i = fb.local();
-    p.callRt("rt_iter_count", value);
-    fb.set(n).i32Const(0).set(i);
-    fb.block((exit) =>
-      fb.loop((top) => {
-        fb.get(i).get(n).op(Op.I32GeS).brIf(exit);
-        p.load(set);
-        p.callRt("rt_iter_value", value, { local: i });
-        fb.call(p.ctx.rt("opa_set_add"));
-        fb.get(i).i32Const(1).op(Op.I32Add).set(i).br(top);
-      }),
-    );
+    p.scan(value, (_key, element) => p.callRt("opa_set_add", set, element()));
     p.load(set);
     fb.set((value as { local: number }).local);
   });

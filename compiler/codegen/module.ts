@@ -242,7 +242,8 @@ export function isConstant(term: Term): boolean {
   }
 }
 
-function constantKey(term: Term): string {
+/** A constant's canonical text: equal constants (wherever they were written) have equal keys. */
+export function constantKey(term: Term): string {
   switch (term.type) {
     case "null":
       return "n";

@@ -10,7 +10,8 @@ import { Op } from "../wasm/encoding";
 import { FunctionBuilder } from "../wasm/function";
 import { BodyPlanner, Val } from "./body";
 import { Callee, calleeByName } from "./callee";
-import { isConstant, ModuleContext } from "./module";
+import { constantKey, isConstant, ModuleContext } from "./module";
+import { requiresEval } from "../check/safety";
 import { hasDocument, hasValueRules, pathKey, RuleNode } from "./tree";
 
 const TRUE: Term = { type: "boolean", value: true, loc: { file: "", row: 0, col: 0, offset: 0, end: 0 } };
@@ -187,7 +188,7 @@ export class RuleFunctions {
     const normal = rules.filter((r) => !r.rule.default);
     const defaults = rules.filter((r) => r.rule.default);
     const values = normal.flatMap((r) => [r.rule.head.value ?? TRUE, ...r.rule.else.map((e) => e.value ?? TRUE)]);
-    const sameConstant = values.every((v) => isConstant(v) && sameTerm(v, values[0]));
+    const sameConstant = values.every((v) => isConstant(v) && constantKey(v) === constantKey(values[0]));
     fb.block((done) => {
       for (const cr of normal) {
         const clauses: Array<{ body: Body; value: Term }> = [
@@ -266,7 +267,7 @@ export class RuleFunctions {
     const args = rule.head.args!;
     const step = (i: number): void => {
       if (i === args.length) return k();
-      if (computes(args[i]) !== (which === "computed")) return step(i + 1);
+      if (requiresEval(args[i]) !== (which === "computed")) return step(i + 1);
       p.destructure(args[i], params[i], () => step(i + 1));
     };
     step(0);
@@ -488,27 +489,3 @@ function structuralDepth(node: RuleNode): number {
   return Math.max(0, ...node.rules.map((r) => r.tail.length)) - 1;
 }
 
-/** Whether a head term computes a value (as opposed to being a pattern of variables and constants). */
-function computes(t: Term): boolean {
-  switch (t.type) {
-    case "ref":
-    case "call":
-    case "template":
-    case "arraycomp":
-    case "setcomp":
-    case "objectcomp":
-      return true;
-    case "array":
-    case "set":
-      return t.items.some(computes);
-    case "object":
-      return t.entries.some(([key, value]) => computes(key) || computes(value));
-    default:
-      return false;
-  }
-}
-
-function sameTerm(a: Term, b: Term): boolean {
-  const strip = (t: Term): string => JSON.stringify(t, (k, v) => (k === "loc" ? undefined : v));
-  return strip(a) === strip(b);
-}
