@@ -59,7 +59,7 @@ export class ModuleBuilder {
   readonly globalBase: number;
 
   constructor(runtimeBytes: Uint8Array) {
-    this.runtime = readModule(runtimeBytes);
+    this.runtime = readRuntime(runtimeBytes);
     this.types = [...this.runtime.types];
     this.types.forEach((t, i) => {
       const key = funcTypeKey(t);
@@ -199,6 +199,18 @@ export class ModuleBuilder {
     });
     return out.finish().slice();
   }
+}
+
+/** The runtime is the same for every compile; its parsed form is read once per bytes and never mutated. */
+const parsedRuntimes = new WeakMap<Uint8Array, WasmModule>();
+
+function readRuntime(bytes: Uint8Array): WasmModule {
+  let parsed = parsedRuntimes.get(bytes);
+  if (!parsed) {
+    parsed = readModule(bytes);
+    parsedRuntimes.set(bytes, parsed);
+  }
+  return parsed;
 }
 
 function section(out: ByteWriter, id: Section, count: number, write: (w: ByteWriter) => void): void {
