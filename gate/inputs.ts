@@ -23,10 +23,23 @@ export class InputError extends Error {
   }
 }
 
-/** Expands directories (cdktf.out, or a stack folder) into their `cdk.tf.json` files. */
+/** The name standard input goes by on the command line (`gt-cors check -`) and in messages. */
+export const STDIN = "-";
+export const STDIN_LABEL = "<stdin>";
+
+/**
+ * Expands directories (cdktf.out, or a stack folder) into their `cdk.tf.json` files. Anything that is not a
+ * regular file or directory (a FIFO, a device, a socket) is refused: reading it could block or never end, and
+ * standard input is read only when asked for by `-`.
+ */
 export function expandPaths(paths: readonly string[], cwd: string): string[] {
   const out: string[] = [];
   for (const p of paths) {
+    if (p === STDIN) {
+      if (out.includes(STDIN)) throw new InputError(STDIN_LABEL, "standard input (-) given twice");
+      out.push(p);
+      continue;
+    }
     const full = path.resolve(cwd, p);
     let stat: fs.Stats;
     try {
@@ -34,10 +47,11 @@ export function expandPaths(paths: readonly string[], cwd: string): string[] {
     } catch {
       throw new InputError(p, "no such file or directory");
     }
-    if (!stat.isDirectory()) {
+    if (stat.isFile()) {
       out.push(p);
       continue;
     }
+    if (!stat.isDirectory()) throw new InputError(p, `is ${specialFileKind(stat)}, not a regular file; give a file, or - to read standard input`);
     const found = findSynthOutputs(full);
     if (found.length === 0) throw new InputError(p, "directory holds no cdk.tf.json (expected a cdktf.out directory or a stack folder)");
     out.push(...found.map((f) => path.relative(cwd, f) || f));
@@ -58,10 +72,20 @@ function findSynthOutputs(dir: string): string[] {
   return out;
 }
 
-export function readInput(file: string, cwd: string): GateInput {
+function specialFileKind(stat: fs.Stats): string {
+  if (stat.isFIFO()) return "a FIFO (named pipe)";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  if (stat.isSocket()) return "a socket";
+  return "neither a regular file nor a directory";
+}
+
+/** Reads an input's bytes; `-` reads standard input through `readStdin` and is named `<stdin>` from then on. */
+export function readInput(given: string, cwd: string, readStdin: () => Buffer = () => fs.readFileSync(0)): GateInput {
+  const file = given === STDIN ? STDIN_LABEL : given;
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(path.resolve(cwd, file));
+    bytes = given === STDIN ? readStdin() : fs.readFileSync(path.resolve(cwd, file));
   } catch (e) {
     throw new InputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

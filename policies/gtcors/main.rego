@@ -9,6 +9,7 @@ package gtcors
 import rego.v1
 
 import data.gtcors.cors
+import data.gtcors.locations
 import data.gtcors.pack
 import data.gtcors.requirements
 import data.gtcors.resources
@@ -35,6 +36,16 @@ data_entries(bucket) := [entry |
 	some entry in setting_list("buckets")
 	entry_matches(entry, bucket)
 ]
+
+# Two entries for one bucket (by address and by name, or twice by either) say different things about it: a data
+# file error, as the gate reports every other one, rather than a silent merge.
+data_errors contains {"path": sprintf("$.groundtruth.buckets[%d]", [j]), "message": msg} if {
+	some address, bucket in resources.buckets
+	matching := [i | some i, entry in setting_list("buckets"); entry_matches(entry, bucket)]
+	count(matching) > 1
+	j := matching[1]
+	msg := sprintf("a second entry for the bucket %s (the first is $.groundtruth.buckets[%d]); merge them into one", [address, matching[0]])
+}
 
 entry_matches(entry, bucket) if entry.address == bucket.address
 
@@ -261,14 +272,24 @@ config_subject(config) := {
 exception_entries := setting_list("exceptions")
 
 exception_applies(entry, f) if {
+	not scoped(entry)
 	entry.rule == f.rule
 	entry.address == f.address
 }
 
 exception_applies(entry, f) if {
+	not scoped(entry)
 	entry.rule == f.rule
 	is_string(f.bucket)
 	entry.bucket == f.bucket
+}
+
+# An exception scoped to an input file or root (`input`, `root`: path globs) applies only where the gate has matched
+# that scope and passed the entry on without it. The policy alone (opa eval, conftest) sees no file paths, so there
+# a scoped exception suppresses nothing.
+scoped(entry) if {
+	some key in ["input", "root"]
+	object.get(entry, key, null) != null
 }
 
 has_reason(entry) if {
@@ -295,9 +316,10 @@ all_findings contains {
 	not has_reason(entry)
 }
 
-excepted contains object.union(f, {"reason": entry.reason}) if {
+# Each excepted finding names the exception (its index in data.groundtruth.exceptions) that suppressed it.
+excepted contains object.union(f, {"reason": exception_entries[i].reason, "exception": i}) if {
 	some f in all_findings
-	entry := [e | some e in exception_entries; has_reason(e); exception_applies(e, f)][0]
+	i := [i | some i, e in exception_entries; has_reason(e); exception_applies(e, f)][0]
 }
 
 reported contains f if {
@@ -317,6 +339,8 @@ exception_for(f) if {
 report := {
 	"input": {"kind": input_kind, "location": source.wrapper},
 	"errors": sort([e | some e in shape.errors]),
+	"data_errors": sort([e | some e in data_errors]),
+	"constructs": locations.constructs,
 	"findings": sort([f | some f in reported]),
 	"exceptions": sort([f | some f in excepted]),
 	"buckets": sort([{

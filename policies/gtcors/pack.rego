@@ -62,4 +62,10 @@ rules := {
 		"summary": "A CORS configuration's bucket cannot be determined from the plan",
 		"explanation": "The bucket name is unknown at plan time and the configuration reference does not lead to a bucket in this plan, so the gate cannot tell which bucket the rules protect.",
 	},
+	"GTCORS-010": {
+		"name": "ExceptionScopedToItsInput",
+		"severity": "warning",
+		"summary": "An exception without a scope suppresses findings in more than one input",
+		"explanation": "An exception without input or root applies to every plan of a run; suppressing findings in several of them, it may hide a finding its author never saw. Scope it with input (a path glob of the plan file) or root (of the Terraform root directory).",
+	},
 }
