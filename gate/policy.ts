@@ -25,12 +25,19 @@ export interface ShapeError {
   message: string;
 }
 
+/** What the policy knows about where a finding is: nothing of files, which only the gate sees. */
+type Unlocated<T> = Omit<T, "file" | "root" | "declaration" | "construct">;
+
 export interface InputReport {
   errors: ShapeError[];
-  findings: Array<Omit<Finding, "file">>;
-  exceptions: Array<Omit<ExceptedFinding, "file">>;
+  /** Errors in the data document found against this input (two entries for one bucket), by their data path. */
+  data_errors?: ShapeError[];
+  findings: Array<Unlocated<Finding>>;
+  exceptions: Array<Unlocated<ExceptedFinding>>;
   buckets: Array<Omit<BucketStatus, "file">>;
   input: { kind: string | null; location: string };
+  /** CDKTF construct paths of the configuration's buckets and CORS configurations, by address. */
+  constructs?: Record<string, string>;
 }
 
 /** The shipped module: next to the sources in a checkout, or in the package root when installed. */
