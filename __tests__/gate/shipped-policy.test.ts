@@ -37,11 +37,13 @@ describe("policies/gtcors.wasm", () => {
       "GTCORS-007",
       "GTCORS-008",
       "GTCORS-009",
+      "GTCORS-010",
     ]);
     expect(Object.values(rules).filter((r) => r.severity === "warning").map((r) => r.name)).toEqual([
       "NoShadowingRule",
       "CorsResourceNotInline",
       "CorsConfigurationLinked",
+      "ExceptionScopedToItsInput",
     ]);
   });
 });
