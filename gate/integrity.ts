@@ -176,7 +176,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     let code = b & (0xff >> (length + 1));
     for (let k = 1; k < length; k++) {
       const next = bytes[i + k];
-      if (next === undefined || (next & 0xc0) !== 0x80) return i + k < n ? i + k : i;
+      if (next === undefined || (next & 0xc0) !== 0x80) return i;
       code = (code << 6) | (next & 0x3f);
     }
     if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return i;

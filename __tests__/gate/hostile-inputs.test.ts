@@ -77,7 +77,7 @@ const INPUTS: Array<[string, string | Buffer, RegExp]> = [
   [
     "invalid UTF-8 inside a bucket name",
     Buffer.concat([Buffer.from(`{"format_version": "1.2", "resource_changes": [{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "change": {"actions": ["create"], "before": null, "after": {"bucket": "gt-`), Buffer.from([0xc3, 0x28]), Buffer.from('"}}}]}')]),
-    /^\$\.resource_changes\[0\]\.change\.after\.bucket: invalid UTF-8 \(byte 0x28 at line 1, column \d+\)/,
+    /^\$\.resource_changes\[0\]\.change\.after\.bucket: invalid UTF-8 \(byte 0xc3 at line 1, column \d+\)/,
   ],
   [
     "a UTF-16 surrogate written as UTF-8 bytes",
@@ -100,6 +100,22 @@ const INPUTS: Array<[string, string | Buffer, RegExp]> = [
     /^\$\.terraform: a wrapped plan beside another plan \(\$\.plan\); give the gate one plan per file \(and 1 more: \$\.plan\)/,
   ],
   ["a create whose after is null", withAfter(null), /^\$\.resource_changes\[0\]\.change\.after: a create with no after/],
+  // Missing fields fail closed under OPA's reading of `not f(x.missing)` as much as under regoc's.
+  [
+    "a resource change without change",
+    plan({ resource_changes: [{ address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b" }] }),
+    /^\$\.resource_changes\[0\]\.change: expected an object, found null\n$/,
+  ],
+  [
+    "a resource change without address",
+    plan({ resource_changes: [{ mode: "managed", type: "aws_s3_bucket", name: "b", change: { actions: ["create"], after: {} } }] }),
+    /^\$\.resource_changes\[0\]\.address: expected a string, found null\n$/,
+  ],
+  [
+    "a change without actions",
+    plan({ resource_changes: [{ address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b", change: { after: {} } }] }),
+    /^\$\.resource_changes\[0\]\.change\.actions: expected an array of strings\n$/,
+  ],
   ["a resource change that is a string", plan({ resource_changes: ["aws_s3_bucket.b"] }), /^\$\.resource_changes\[0\]: expected an object, found a string/],
   ["change.after as a string", withAfter("bucket"), /^\$\.resource_changes\[0\]\.change\.after: expected an object or null, found a string/],
   ["cors_rule as an object", withAfter({ cors_rule: { allowed_methods: ["GET"] } }), /^\$\.resource_changes\[0\]\.change\.after\.cors_rule: expected an array, found an object/],
