@@ -380,6 +380,10 @@ deny contains sprintf("unreadable input at %s: %s", [e.path, e.message]) if {
 	some e in shape.errors
 }
 
+deny contains sprintf("data error at %s: %s", [e.path, e.message]) if {
+	some e in data_errors
+}
+
 deny contains "input is neither a Terraform plan nor Terraform JSON configuration" if {
 	not source.kind
 }

@@ -193,6 +193,15 @@ test_two_data_entries_for_one_bucket if {
 	contains(e.message, "the first is $.groundtruth.buckets[0]")
 }
 
+test_two_data_entries_for_one_bucket_deny_under_conftest if {
+	settings := {"buckets": [
+		{"address": "aws_s3_bucket.b", "job_types": ["image"]},
+		{"bucket": "labeling", "job_types": ["video-frame"]},
+	]}
+	some msg in gtcors.deny with input as stack("", "", []) with data.groundtruth as settings
+	startswith(msg, "data error at $.groundtruth.buckets[1]: a second entry for the bucket aws_s3_bucket.b")
+}
+
 test_one_data_entry_per_bucket_is_no_error if {
 	settings := {"buckets": [{"address": "aws_s3_bucket.b", "job_types": ["image"]}]}
 	r := gtcors.report with input as stack("", "", []) with data.groundtruth as settings
