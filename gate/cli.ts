@@ -16,6 +16,7 @@ import { formatJson } from "./format/json";
 import { formatSarif } from "./format/sarif";
 import { formatJunit } from "./format/junit";
 import { formatGithub } from "./format/github";
+import { runManifest } from "./manifest/command";
 
 export interface GateIO {
   stdout: (text: string) => void;
@@ -40,6 +41,7 @@ export async function run(argv: readonly string[], io: GateIO): Promise<number> 
     io.stdout(VERSION + "\n");
     return 0;
   }
+  if (command === "manifest") return runManifest(rest, io);
   if (command !== "check") {
     io.stderr(`gt-cors: ${command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}`}\n${USAGE}\n`);
     return 2;
@@ -89,6 +91,8 @@ export async function run(argv: readonly string[], io: GateIO): Promise<number> 
 
 export interface CheckOptions {
   data?: string;
+  /** The data document itself, instead of a `data` file. */
+  settings?: Record<string, unknown>;
   policy?: string;
   cwd: string;
 }
@@ -99,7 +103,7 @@ export interface CheckOptions {
  */
 export function check(paths: readonly string[], options: CheckOptions): GateResult {
   const files = expandPaths(paths, options.cwd);
-  const settings = options.data !== undefined ? readSettings(options.data, options.cwd) : {};
+  const settings = options.settings ?? (options.data !== undefined ? readSettings(options.data, options.cwd) : {});
   const policy = GatePolicy.load(options.policy === undefined ? undefined : path.resolve(options.cwd, options.policy));
   policy.setData(settings);
   const result: GateResult = { files: [], findings: [], exceptions: [], buckets: [], rules: policy.rules() };
