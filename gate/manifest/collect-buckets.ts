@@ -29,6 +29,11 @@ export interface CollectOptions extends S3Options {
   client: () => S3Client;
 }
 
+/** Where a bucket was first named, for messages: `first named at line 3`, `named by --output`. */
+export function whereNamed(use: BucketUse): string {
+  return use.firstNamedAt === "--output" ? "named by --output" : `first named at ${use.firstNamedAt}`;
+}
+
 /** Sequence files read at once: enough to hide S3's latency, few enough for a small machine. */
 const SEQUENCE_READS = 16;
 

@@ -13,7 +13,7 @@ import { InputError } from "../inputs";
 import { EvaluationError } from "../policy";
 import { GateResult, plural } from "../report";
 import { readSettings, SettingsError } from "../settings";
-import { BucketUse, collectBuckets } from "./collect-buckets";
+import { BucketUse, collectBuckets, whereNamed } from "./collect-buckets";
 import { ManifestError } from "./errors";
 import { JOB_TYPES, JobType, needsOutputCors } from "./job-types";
 import { dataEntries, judgeLive, withManifestBuckets } from "./judge-live";
@@ -118,7 +118,7 @@ function judgeInPlans(
   const judged = new Set(result.buckets.map((b) => b.bucket));
   const unseen = buckets.filter((use) => !judged.has(use.bucket));
   if (unseen.length > 0) {
-    const list = unseen.map((use) => `${JSON.stringify(use.bucket)} (first named at ${use.firstNamedAt})`).join(", ");
+    const list = unseen.map((use) => `${JSON.stringify(use.bucket)} (${whereNamed(use)})`).join(", ");
     throw new ManifestError(
       `${plural(unseen.length, "bucket")} the manifest reads ${unseen.length === 1 ? "is" : "are"} in none of the plans (no aws_s3_bucket or ` +
         `aws_s3_bucket_cors_configuration there names ${unseen.length === 1 ? "it" : "them"}), so the plans cannot tell ${unseen.length === 1 ? "its" : "their"} CORS: ${list}; ` +
@@ -144,7 +144,7 @@ function bucketLines(buckets: readonly BucketUse[], result: GateResult): string 
     const judged = result.buckets.filter((b) => b.bucket === use.bucket);
     const verdict = judged.length > 0 && judged.every((b) => b.compliant) ? "pass" : "fail";
     const where = judged.some((b) => !b.address.startsWith("s3://")) ? ` in ${judged.map((b) => `${b.file} ${b.address}`).join(", ")}` : "";
-    return `${verdict.padEnd(7)} s3://${use.bucket} (${use.roles.join(" and ")})${where}: first named at ${use.firstNamedAt}`;
+    return `${verdict.padEnd(7)} s3://${use.bucket} (${use.roles.join(" and ")})${where}: ${whereNamed(use)}`;
   });
   return lines.join("\n") + "\n\n";
 }

@@ -6,7 +6,7 @@
 import { CORSRule, GetBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import { ManifestError } from "./errors";
 import { describeTransportError, s3ErrorCode, S3Options } from "./s3-client";
-import type { BucketUse } from "./collect-buckets";
+import { BucketUse, whereNamed } from "./collect-buckets";
 
 /** A CORS rule in Terraform's `cors_rule` attribute names, as the policy reads them. */
 export interface CorsRule {
@@ -43,7 +43,7 @@ async function readBucketCors(use: BucketUse, client: S3Client, options: S3Optio
   } catch (e) {
     const code = s3ErrorCode(e);
     if (code === "NoSuchCORSConfiguration") return null;
-    const bucket = `bucket ${JSON.stringify(use.bucket)} (first named at ${use.firstNamedAt})`;
+    const bucket = `bucket ${JSON.stringify(use.bucket)} (${whereNamed(use)})`;
     if (code === "AccessDenied" || code === "AllAccessDisabled") {
       throw new ManifestError(`${bucket}: access denied reading its CORS configuration; the caller needs s3:GetBucketCORS on arn:aws:s3:::${use.bucket}`);
     }
