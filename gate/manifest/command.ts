@@ -28,6 +28,10 @@ export const MANIFEST_USAGE =
   `[--endpoint URL] [--format ${FORMATS.join("|")}] [--plan plan.json …] [--emit-data file] [--data file] [--fail-on-warning]`;
 
 export async function runManifest(argv: readonly string[], io: GateIO): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout(MANIFEST_USAGE + "\n");
+    return 0;
+  }
   let parsed;
   try {
     parsed = parseArgs({

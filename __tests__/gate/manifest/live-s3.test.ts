@@ -167,6 +167,28 @@ describe("live: each bucket's CORS read from S3 and judged by the plan gate's ru
   });
 });
 
+describe("the data file applies live as in the plan gate", () => {
+  it("an exception with a reason is reported as excepted, not dropped, and the run passes", async () => {
+    const data = path.join(work, "exceptions.json");
+    await fs.writeFile(
+      data,
+      JSON.stringify({ groundtruth: { exceptions: [{ bucket: BUCKETS.noCors, rule: "GTCORS-001", reason: "archived images, relabeled offline" }] } }),
+    );
+    const { code, stdout } = await gtCors(["manifest", fixture.manifests.image, "--job-type", "image", "--endpoint", s3.endpoint, "--data", data]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`excepted ${fixture.manifests.image}: s3://${BUCKETS.noCors} GTCORS-001: bucket "${BUCKETS.noCors}" (image; input) has no CORS configuration`);
+    expect(stdout).toContain("reason: archived images, relabeled offline");
+  });
+
+  it("origins name what every need must serve, and the fix allows just those", async () => {
+    const data = path.join(work, "origins.json");
+    await fs.writeFile(data, JSON.stringify({ groundtruth: { origins: ["https://portal.labeling.example.com"] } }));
+    const { report } = await manifest([fixture.manifests.image, "--job-type", "image", "--data", data]);
+    expect(verdicts(report!)).toEqual({ [BUCKETS.basic]: "pass", [BUCKETS.noCors]: "fail" });
+    expect((report!.findings[0] as unknown as { fix: { allowed_origins: string[] } }).fix.allowed_origins).toEqual(["https://portal.labeling.example.com"]);
+  });
+});
+
 describe("plan mode: the same buckets judged in the plan that created them", () => {
   const cases: Array<[ManifestName, string[]]> = [
     ["image", ["--job-type", "image"]],
@@ -240,6 +262,13 @@ describe("bad inputs: exit 2 with the line, URI or bucket", () => {
     );
     expect(await failure(`${ok}\n[1, 2]\n`, ["--job-type", "image"])).toBe("gt-cors manifest: <manifest>: line 2: expected a JSON object, found an array\n");
     expect(await failure(`{"labels": ["cat"]}\n`, ["--job-type", "image"])).toContain('line 1: $: expected "source-ref" (an s3:// URI)');
+  });
+
+  it("a camera image without its image-path, by JSON path", async () => {
+    const line = { "source-ref": `s3://${BUCKETS.video}/lidar1/frame300.bin`, "source-ref-metadata": { prefix: `s3://${BUCKETS.basic}/cams/`, images: [{ image_path: "c0.jpg" }] } };
+    expect(await failure(JSON.stringify(line) + "\n", ["--job-type", "point-cloud"])).toBe(
+      `gt-cors manifest: <manifest>: line 1: $["source-ref-metadata"].images[0]["image-path"]: expected the image's path (a string), found nothing (the key is "image-path", with a hyphen)\n`,
+    );
   });
 
   it("a sequence file that does not exist, with its line and URI", async () => {
