@@ -133,9 +133,11 @@ function judgeInPlans(
 }
 
 function emitData(file: string, buckets: readonly BucketUse[], jobType: JobType, io: GateIO): void {
-  const doc = { groundtruth: { buckets: dataEntries(buckets, jobType) } };
+  // One entry a line, as the README writes the data file, so it reads (and diffs) like one written by hand.
+  const entries = dataEntries(buckets, jobType).map((e) => `      ${JSON.stringify(e).replace(/([:,])(?=["[])/g, "$1 ").replace(/^\{|\}$/g, (b) => (b === "{" ? "{ " : " }"))}`);
+  const text = `{\n  "groundtruth": {\n    "buckets": [\n${entries.join(",\n")}\n    ]\n  }\n}\n`;
   try {
-    fs.writeFileSync(path.resolve(io.cwd, file), JSON.stringify(doc, null, 2) + "\n");
+    fs.writeFileSync(path.resolve(io.cwd, file), text);
   } catch (e) {
     throw new ManifestError(`--emit-data ${file}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
