@@ -5,20 +5,20 @@
  * CSS `image-orientation: none`. For every bucket, the gate passes it exactly when its images render unrotated.
  */
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { existsSync, promises as fs } from "fs";
+import { promises as fs } from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { Browser, Page, chromium } from "playwright-core";
+import { Browser, Page } from "playwright-core";
 import { run } from "../../gate/cli";
 import { LocalS3, localS3Client, startLocalS3 } from "../../local-s3";
 import { BUCKETS, deployLabelingFixture, LabelingFixture, MANIFESTS, ManifestName, objectUrl } from "../gate/manifest/labeling-fixture";
 import { ROTATE_90_CLOCKWISE, jpegWithOrientation } from "./exif-jpeg";
+import { launchHeadlessChromium, requireChromium } from "./headless-chromium";
 
 jest.setTimeout(240_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const STORED = { width: 120, height: 40 };
 
 /**
@@ -115,9 +115,7 @@ async function verdicts(manifest: string, args: string[]): Promise<Record<string
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH`);
-  }
+  requireChromium();
   process.env.AWS_ACCESS_KEY_ID = "S3RVER";
   process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
   work = await fs.mkdtemp(path.join(os.tmpdir(), "groundtruth-manifest-browser-"));
@@ -127,10 +125,7 @@ beforeAll(async () => {
   pageServer = http.createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(PAGE));
   await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchHeadlessChromium();
   page = await browser.newPage();
 });
 

@@ -10,6 +10,7 @@ import * as path from "path";
 import { LocalS3, localS3Client } from "../../../local-s3";
 import { runTerraform } from "../../../scripts/terraform-cli";
 import { terraformEnvironment } from "../../../scripts/terraform-env";
+import { providerFile } from "../fixture-plans";
 
 export const BUCKETS = {
   basic: "gt-mf-basic",
@@ -104,29 +105,6 @@ export interface LabelingFixture {
   manifests: Record<ManifestName, string>;
   /** The same manifests in the manifests bucket. */
   s3Manifests: Record<ManifestName, string>;
-}
-
-function providerFile(endpoint: string): string {
-  return `terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws", version = "5.100.0" }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "S3RVER"
-  secret_key                  = "S3RVER"
-  s3_use_path_style           = true
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  endpoints {
-    s3 = ${JSON.stringify(endpoint)}
-  }
-}
-`;
 }
 
 export async function deployLabelingFixture(s3: LocalS3, work: string, photo: Buffer): Promise<LabelingFixture> {
