@@ -255,6 +255,15 @@ describe("bad inputs: exit 2 with the line, URI or bucket", () => {
     return stderr.replace(file, "<manifest>");
   }
 
+  it("usage errors: no job type, an unknown one, two manifests", async () => {
+    const base = ["manifest", fixture.manifests.image, "--endpoint", s3.endpoint];
+    const none = await gtCors(base);
+    expect({ code: none.code, stdout: none.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(none.stderr).toMatch(/^gt-cors manifest: --job-type is required: the CORS a bucket needs depends on it\nusage: gt-cors manifest /);
+    expect((await gtCors([...base, "--job-type", "video"])).stderr).toContain('unknown job type "video" (expected image, text, video-frame, point-cloud)');
+    expect((await gtCors([...base, fixture.manifests.text, "--job-type", "image"])).stderr).toContain(`one manifest at a time (also given: ${fixture.manifests.text})`);
+  });
+
   it("a malformed JSON line, by line and column", async () => {
     const ok = `{"source-ref":"s3://${BUCKETS.basic}/a.jpg"}`;
     expect(await failure(`${ok}\n${ok}\n{"source-ref": "s3://${BUCKETS.basic}/b.jpg",}\n`, ["--job-type", "image"])).toBe(
