@@ -20,6 +20,7 @@ import { formatJson } from "./format/json";
 import { formatSarif } from "./format/sarif";
 import { formatJunit } from "./format/junit";
 import { formatGithub } from "./format/github";
+import { runManifest } from "./manifest/command";
 
 export interface GateIO {
   stdout: (text: string) => void;
@@ -46,6 +47,7 @@ export async function run(argv: readonly string[], io: GateIO): Promise<number> 
     io.stdout(VERSION + "\n");
     return 0;
   }
+  if (command === "manifest") return runManifest(rest, io);
   if (command !== "check") {
     io.stderr(`gt-cors: ${command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}`}\n${USAGE}\n`);
     return 2;
@@ -96,6 +98,8 @@ export async function run(argv: readonly string[], io: GateIO): Promise<number> 
 
 export interface CheckOptions {
   data?: string;
+  /** The data document itself, instead of a `data` file. */
+  settings?: Record<string, unknown>;
   policy?: string;
   /** The Terraform root directory of the plans given (default: each plan file's directory). */
   root?: string;
@@ -110,7 +114,7 @@ export interface CheckOptions {
 export function check(paths: readonly string[], options: CheckOptions): GateResult {
   const files = expandPaths(paths, options.cwd);
   if (options.root !== undefined && !isDirectory(path.resolve(options.cwd, options.root))) throw new InputError(options.root, "--root: no such directory");
-  const settings = options.data !== undefined ? readSettings(options.data, options.cwd) : {};
+  const settings = options.settings ?? (options.data !== undefined ? readSettings(options.data, options.cwd) : {});
   const dataFile = options.data ?? "--data";
   const policy = GatePolicy.load(options.policy === undefined ? undefined : path.resolve(options.cwd, options.policy));
   const locator = new Locator(options.cwd);
