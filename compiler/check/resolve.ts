@@ -39,7 +39,7 @@ export function resolveModules(modules: readonly Module[], sigs: Signatures): { 
       const name = imp.alias ?? (path.length > 0 ? path[path.length - 1] : head);
       globals.set(name, { head, path });
     }
-    const resolver = new Resolver(globals, sigs, diagnostics, true);
+    const resolver = new Resolver(globals, sigs, diagnostics, m.regoVersion === 1);
     return { ...m, rules: m.rules.map((r) => resolver.resolveRule(r)) };
   });
   return { modules: resolved, diagnostics };
@@ -58,7 +58,7 @@ class Resolver {
     private readonly globals: ReadonlyMap<string, Global>,
     private readonly sigs: Signatures,
     private readonly diagnostics: Diagnostic[],
-    /** Modules are Rego v1 and may not call deprecated builtins; queries may. */
+    /** Rego v1 modules may not call deprecated builtins; v0 modules and queries may. */
     private readonly isModule: boolean,
   ) {}
 
