@@ -420,7 +420,8 @@ class ModuleParser extends TermParser {
       ref = [parsed.head, ...parsed.path];
     } else if (parsed.type === "call") {
       ref = [parsed.op.head, ...parsed.op.path];
-      args = parsed.args;
+      // OPA defines `f() := x` as the rule `f` (`f` and `f()` both read it).
+      args = parsed.args.length > 0 ? parsed.args : null;
     } else {
       this.error("unexpected term: expected rule head name", parsed.loc);
       return null;
