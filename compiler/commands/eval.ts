@@ -45,9 +45,14 @@ export const evalCommand: Command = {
       let text: string;
       try {
         text = fs.readFileSync(path.resolve(io.cwd, inputFile), "utf8");
+      } catch (e) {
+        io.stderr(`regoc eval: ${inputFile}: ${(e as Error).message}\n`);
+        return 2;
+      }
+      try {
         JSON.parse(text);
       } catch (e) {
-        io.stderr(`regoc eval: ${inputFile}: ${e instanceof SyntaxError ? "not JSON: " : ""}${(e as Error).message}\n`);
+        io.stderr(`regoc eval: ${inputFile}: not JSON: ${(e as Error).message}\n`);
         return 2;
       }
       const bytes = Buffer.from(text, "utf8");
@@ -67,15 +72,16 @@ export const evalCommand: Command = {
     if (!reportDiagnostics(result, [...sources.modules, { file: "entrypoint:eval", source: query }], io)) return 1;
     const policy = loadPolicySync(result.wasm!, undefined, { ...createHostBuiltins({ strict: settings.strict }), ...settings.custom.implementations });
     policy.setData(sources.data);
-    let rows: Array<{ result: Record<string, unknown> }>;
+    // The SDK returns a query's rows as the bindings of its variables.
+    let rows: Array<Record<string, unknown>>;
     try {
-      rows = policy.evaluate(input, "eval") as Array<{ result: Record<string, unknown> }>;
+      rows = policy.evaluate(input, "eval") as Array<Record<string, unknown>>;
     } catch (e) {
       io.stderr(`regoc eval: ${errorMessage(e)}\n`);
       return 1;
     }
     const resultSet = [];
-    for (const { result: bound } of rows) {
+    for (const bound of rows) {
       const expressions = plan.exprs.map((e, i) => ({
         value: plan.valued.has(i) ? bound[VALUE_VAR + i] : true,
         text: e.text,

@@ -1,0 +1,188 @@
+/**
+ * `regoc test` as `opa test` behaves (OPA's tester/runner.go and reporter.go are the reference): every
+ * definition of a repeated test name runs as `test_x#01`, a parameterised `test_x[name]` passes case by case,
+ * data files load at their directory's path, --run/--ignore select, --format json, exit 0/2/1; and `--builtins`
+ * adding custom builtins to test, eval and build.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { run } from "../../compiler/cli";
+
+async function regoc(cwd: string, ...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const status = await run(argv, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  return { status, stdout, stderr };
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regoc-runner-"));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const REPEATED = `package repeated
+
+test_twice if { 1 == 1 }
+
+test_twice if { 1 == 2 }
+
+test_twice if { 2 == 2 }
+`;
+
+const PARAMETERISED = `package cases
+
+cases := [{"note": "one", "n": 1}, {"note": "two", "n": 2}, {"note": "odd", "n": 3}]
+
+test_even[c.note] if {
+	some c in cases
+	c.n % 2 == 0
+}
+
+test_positive[c.note] if {
+	some c in cases
+	c.n > 0
+}
+`;
+
+describe("regoc test", () => {
+  test("each definition of a repeated test name is its own test, reported as test_x#01, #02", async () => {
+    const out = await regoc(workspace({ "r_test.rego": REPEATED }), "test", "-v", ".");
+    expect(out.stdout).toMatch(/^r_test\.rego:3:\ndata\.repeated\.test_twice: PASS \(\S+\)$/m);
+    expect(out.stdout).toMatch(/^r_test\.rego:5:\ndata\.repeated\.test_twice#01: FAIL \(\S+\)$/m);
+    expect(out.stdout).toMatch(/^r_test\.rego:7:\ndata\.repeated\.test_twice#02: PASS \(\S+\)$/m);
+    expect(out.stdout).toMatch(/-{80}\nPASS: 2\/3\nFAIL: 1\/3\n$/);
+    expect(out.status).toBe(2);
+  });
+
+  test("a parameterised test_x[name] passes case by case and counts each case", async () => {
+    const out = await regoc(workspace({ "c_test.rego": PARAMETERISED }), "test", "-v", ".");
+    expect(out.stdout).toMatch(/data\.cases\.test_positive: PASS \(\S+\)\n {2}odd: PASS\n {2}one: PASS\n {2}two: PASS\n/);
+    expect(out.stdout).toMatch(/data\.cases\.test_even: PASS/);
+    expect(out.stdout).toMatch(/PASS: 4\/4\n$/);
+    expect(out.status).toBe(0);
+  });
+
+  test("every .json and .yaml file is data at its directory's path, merged; a named file lands at the root", async () => {
+    const dir = workspace({
+      "policy/p_test.rego": `package p\n\ntest_data if {\n\tdata.config.limits.max == 3\n\tdata.config.limits.names == ["a"]\n\tdata.config.owner == "ops"\n\tdata.extra.flag == true\n}\n`,
+      "policy/config/limits/values.json": JSON.stringify({ max: 3 }),
+      "policy/config/limits/more.yaml": "names: [a]\n",
+      "policy/config/owner.yml": "owner: ops\n",
+      "extra.json": JSON.stringify({ extra: { flag: true } }),
+    });
+    const out = await regoc(dir, "test", "policy", "extra.json");
+    expect(out.stderr).toBe("");
+    expect(out.stdout).toBe("PASS: 1/1\n");
+    expect(out.status).toBe(0);
+  });
+
+  test("two data files that set the same key conflict: exit 1 naming the file and the data path", async () => {
+    const dir = workspace({ "p_test.rego": "package p\n\ntest_x if true\n", "a/x.json": '{"k": 1}', "a/y.json": '{"k": 2}' });
+    const out = await regoc(dir, "test", ".");
+    expect(out.stderr).toMatch(/a\/y\.json: data conflicts with another document at data\.a\.k/);
+    expect(out.status).toBe(1);
+  });
+
+  test("--ignore drops files by name (a broken data file and a failing module), --run selects by full name", async () => {
+    const dir = workspace({
+      "a_test.rego": "package a\n\ntest_one if true\n\ntest_two if true\n",
+      "broken_test.rego": "package b\n\ntest_broken if false\n",
+      "fixture.yaml": "{ not: [yaml",
+    });
+    const all = await regoc(dir, "test", ".");
+    expect(all.status).toBe(1);
+    expect(all.stderr).toMatch(/fixture\.yaml/);
+    const some = await regoc(dir, "test", "-v", ".", "--ignore", "*.yaml", "--ignore", "broken_*", "--run", "a\\.test_t");
+    expect(some.stdout).toMatch(/data\.a\.test_two: PASS/);
+    expect(some.stdout).not.toMatch(/test_one|test_broken/);
+    expect(some.status).toBe(0);
+  });
+
+  test("a parse error is printed with its location instead of 'no tests found', exit 1", async () => {
+    const out = await regoc(workspace({ "p_test.rego": "package p\n\ntest_x if {\n" }), "test", ".");
+    expect(out.stderr).toMatch(/p_test\.rego:\d+:\d+: rego_parse_error/);
+    expect(out.stdout).toBe("");
+    expect(out.status).toBe(1);
+  });
+
+  test("--v0-compatible runs Rego v0 tests; without it they are parse errors", async () => {
+    const dir = workspace({ "v0_test.rego": "package v0\n\ndeny[msg] { msg := input.m }\n\ntest_deny { deny[\"x\"] with input as {\"m\": \"x\"} }\n" });
+    expect((await regoc(dir, "test", ".")).status).toBe(1);
+    const v0 = await regoc(dir, "test", "--v0-compatible", ".");
+    expect(v0.stdout).toBe("PASS: 1/1\n");
+    expect(v0.status).toBe(0);
+  });
+
+  test("--format json is OPA's array of results; errors carry their message", async () => {
+    const dir = workspace({ "j_test.rego": 'package j\n\ntest_ok if true\n\ntest_bad if false\n\ntest_err if {\n\tx := to_number("nope")\n\tx == 1\n}\n' });
+    const out = await regoc(dir, "test", "--format", "json", "--strict-builtin-errors", ".");
+    const results = JSON.parse(out.stdout) as Array<Record<string, unknown>>;
+    expect(results.map((r) => [r.package, r.name, r.fail ?? false, r.error !== undefined])).toEqual([
+      ["data.j", "test_ok", false, false],
+      ["data.j", "test_bad", true, false],
+      ["data.j", "test_err", false, true],
+    ]);
+    expect(results[0]).toMatchObject({ location: { file: "j_test.rego", row: 3, col: 1 } });
+    expect(typeof results[0].duration).toBe("number");
+    expect(out.status).toBe(2);
+  });
+
+  test("usage errors exit 1 as opa test's do", async () => {
+    const dir = workspace({ "p_test.rego": "package p\n\ntest_x if true\n" });
+    for (const argv of [["test"], ["test", "--format", "xml", "."], ["test", "--explain", "some", "."], ["test", "--timeout", "soon", "."]]) {
+      const out = await regoc(dir, ...argv);
+      expect(out.status).toBe(1);
+      expect(out.stderr).toMatch(/^regoc test: /);
+    }
+  });
+});
+
+const BUILTINS_MODULE = `exports.builtins = {
+  "acme.double": { decl: { args: [{ type: "number" }], result: { type: "number" } }, impl: (n) => n * 2 },
+  "acme.fails": { arity: 0, impl: () => { throw new Error("backend down"); } },
+};
+`;
+
+describe("--builtins", () => {
+  test("declares and implements custom builtins for test, eval and build", async () => {
+    const dir = workspace({
+      "acme.js": BUILTINS_MODULE,
+      "p.rego": "package p\n\ndoubled := acme.double(input.n)\n",
+      "p_test.rego": "package p\n\ntest_double if acme.double(21) == 42\n\ntest_undefined_on_error if not acme.fails()\n",
+      "input.json": '{"n": 5}',
+    });
+    const tested = await regoc(dir, "test", "--builtins", "acme.js", "p.rego", "p_test.rego");
+    expect(tested.stdout).toBe("PASS: 2/2\n");
+    const evaluated = await regoc(dir, "eval", "--builtins", "acme.js", "-d", "p.rego", "-i", "input.json", "data.p.doubled");
+    expect(JSON.parse(evaluated.stdout).result[0].expressions[0].value).toBe(10);
+    const built = await regoc(dir, "build", "--builtins", "acme.js", "-e", "p/doubled", "-o", "p.wasm", "p.rego");
+    expect(built.status).toBe(0);
+    const without = await regoc(dir, "test", "p.rego", "p_test.rego");
+    expect(without.stderr).toMatch(/rego_type_error: undefined function acme\.double/);
+    expect(without.status).toBe(1);
+  });
+
+  test("a module without a usable builtins table is a usage error naming the file and builtin", async () => {
+    const dir = workspace({ "bad.js": 'exports.builtins = { "x.y": { arity: 1 } };\n', "p_test.rego": "package p\n\ntest_x if true\n" });
+    const out = await regoc(dir, "test", "--builtins", "bad.js", ".");
+    expect(out.stderr).toMatch(/--builtins bad\.js: builtin "x\.y": `impl` must be a function/);
+    expect(out.status).toBe(1);
+  });
+});
+
+describe("regoc eval", () => {
+  test("prints a rule's value as opa eval's result set (the README's `regoc eval -d policies/ … data.pkg.rule`)", async () => {
+    const dir = workspace({ "policies/p.rego": 'package gt\n\nreport := {"errors": count(input.items)}\n', "plan.json": '{"items": [1, 2]}' });
+    const out = await regoc(dir, "eval", "-d", "policies/", "-i", "plan.json", "data.gt.report");
+    expect(JSON.parse(out.stdout)).toEqual({
+      result: [{ expressions: [{ value: { errors: 2 }, text: "data.gt.report", location: { row: 1, col: 1 } }] }],
+    });
+    const undefinedRule = await regoc(dir, "eval", "-d", "policies/", "data.gt.missing");
+    expect(JSON.parse(undefinedRule.stdout)).toEqual({});
+  });
+});
