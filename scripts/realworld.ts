@@ -1,6 +1,6 @@
 /**
  * `npm run realworld -- [dir] [--failures] [--check <baseline.json>]`: runs the shared real-world Rego suites
- * (default ../shared/realworld-rego) through `regoc test` the way each upstream CI runs `opa test`
+ * (default ../shared/realworld-rego; `--only <suite>` for one) through `regoc test` the way each upstream CI runs `opa test`
  * (scripts/realworld/suites.ts), and prints a line per suite and last `N passed, M failed` over every test
  * defined; a test that cannot run (its compile failed) counts as failed. `--failures` lists each failed test with
  * its cause; `--check` exits 1 when fewer tests pass than the baseline file's `passed` floor.
@@ -57,7 +57,9 @@ async function main(argv: string[]): Promise<number> {
   const listFailures = argv.includes("--failures");
   const checkIndex = argv.indexOf("--check");
   const baselineFile = checkIndex >= 0 ? argv[checkIndex + 1] : undefined;
-  const positional = argv.filter((a, i) => !a.startsWith("--") && i !== checkIndex + 1);
+  const onlyIndex = argv.indexOf("--only");
+  const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
+  const positional = argv.filter((a, i) => !a.startsWith("--") && (checkIndex < 0 || i !== checkIndex + 1) && (onlyIndex < 0 || i !== onlyIndex + 1));
   const root = path.resolve(positional[0] ?? path.join(__dirname, "..", "..", "shared", "realworld-rego"));
   if (!fs.existsSync(root)) {
     process.stderr.write(`realworld: ${root}: no such directory\n`);
@@ -66,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   let passed = 0;
   let failed = 0;
-  for (const suite of suites(root)) {
+  for (const suite of suites(root).filter((s) => !only || s.name === only)) {
     const started = Date.now();
     let suitePassed = 0;
     const suiteFailed: Outcome["failed"] = [];

@@ -23,13 +23,20 @@ export function parseRegalModule(filename: string, source: string): Json {
 
 class RoastWriter {
   private wildcards = new Map<string, string>();
+  private comments: Module["comments"] = [];
 
   constructor(private readonly source: string) {}
 
   module(m: Module, filename: string): Json {
+    this.comments = m.comments;
     const out: Record<string, Json> = { package: this.pkg(m) };
     if (m.imports.length > 0) {
-      out.imports = m.imports.map((i) => ({ location: this.loc(i.loc), path: this.term(i.path), ...(i.alias ? { alias: i.alias } : {}) }));
+      // OPA locates an import at its keyword.
+      out.imports = m.imports.map((i) => ({
+        location: this.loc({ ...i.loc, end: i.loc.offset + "import".length }),
+        path: this.term(i.path),
+        ...(i.alias ? { alias: i.alias } : {}),
+      }));
     }
     if (m.rules.length > 0) out.rules = m.rules.map((r) => this.rule(r));
     if (m.comments.length > 0) {
@@ -77,7 +84,7 @@ class RoastWriter {
 
   private annotation(a: Annotation): Json {
     const f = a.fields as Record<string, Json>;
-    const out: Record<string, Json> = { location: this.loc(a.loc), scope: a.scope };
+    const out: Record<string, Json> = { location: this.loc(this.commentBlock(a.loc)), scope: a.scope };
     if (typeof f.title === "string" && f.title) out.title = f.title;
     if (f.entrypoint === true) out.entrypoint = true;
     if (typeof f.description === "string" && f.description) out.description = f.description;
@@ -96,6 +103,19 @@ class RoastWriter {
     }
     if (f.custom && typeof f.custom === "object" && Object.keys(f.custom).length) out.custom = f.custom;
     return out;
+  }
+
+  /** OPA locates an annotation at its whole comment block: `# METADATA` and the comment lines after it. */
+  private commentBlock(start: Location): Location {
+    let end = start.end;
+    let row = start.row;
+    for (const c of this.comments) {
+      if (c.loc.row === row + 1) {
+        end = c.loc.end;
+        row++;
+      } else if (c.loc.row > row + 1) break;
+    }
+    return { ...start, end };
   }
 
   private rule(r: Rule): Json {
