@@ -40,7 +40,11 @@ class RoastWriter {
     }
     if (m.rules.length > 0) out.rules = m.rules.map((r) => this.rule(r));
     if (m.comments.length > 0) {
-      out.comments = m.comments.map((c) => ({ text: Buffer.from(c.text, "utf8").toString("base64"), location: this.loc(c.loc) }));
+      // OPA's `# METADATA` comment shares its annotation's location, which spans the whole block.
+      out.comments = m.comments.map((c) => ({
+        text: Buffer.from(c.text, "utf8").toString("base64"),
+        location: this.loc(/^\s*METADATA\s*$/.test(c.text) ? this.commentBlock(c.loc) : c.loc),
+      }));
     }
     out.regal = {
       file: { name: filename, lines: this.source.split("\n"), abs: path.resolve(filename), rego_version: m.regoVersion === 0 ? "v0" : "v1" },
@@ -68,12 +72,9 @@ class RoastWriter {
     const parts: Json[] = [{ type: "var", value: "data" }];
     let offset = p.loc.offset + (keyword ? keyword[0].length : text.length);
     for (const name of p.path) {
-      const at = this.source.indexOf(name, offset);
-      const start = at >= 0 ? at : offset;
-      const before = this.source.slice(0, start);
-      const row = before.split("\n").length;
-      const col = start - before.lastIndexOf("\n");
-      parts.push({ type: "string", value: name, location: this.loc({ file: p.loc.file, row, col, offset: start, end: start + name.length }) });
+      const found = this.source.indexOf(name, offset);
+      const start = found >= 0 ? found : offset;
+      parts.push({ type: "string", value: name, location: this.loc(this.at(start, name.length)) });
       offset = start + name.length;
     }
     const out: Record<string, Json> = { location, path: parts };
@@ -118,8 +119,15 @@ class RoastWriter {
     return { ...start, end };
   }
 
+  /** The location of `length` characters at `offset`. */
+  private at(offset: number, length: number): Location {
+    const before = this.source.slice(0, offset);
+    return { file: "", row: before.split("\n").length, col: offset - before.lastIndexOf("\n"), offset, end: offset + length };
+  }
+
   private rule(r: Rule): Json {
-    const out: Record<string, Json> = { location: this.loc(r.loc) };
+    // OPA locates a default rule at its keyword.
+    const out: Record<string, Json> = { location: this.loc(r.default ? { ...r.loc, end: r.loc.offset + "default".length } : r.loc) };
     if (r.annotations.length > 0) out.annotations = r.annotations.map((a) => this.annotation(a));
     if (r.default) out.default = true;
     out.head = this.head(r);
@@ -167,9 +175,14 @@ class RoastWriter {
     } else if (b.type === "somein") {
       const member = b.key ? "member_3" : "member_2";
       const args = [...(b.key ? [b.key] : []), b.value, b.collection].map((t) => this.term(t));
-      const inLoc = this.loc(b.loc);
+      // OPA's `x in xs` call spans its operands; its operator is the `in` keyword between them.
+      const first = b.key ?? b.value;
+      const callLoc = this.loc({ ...first.loc, end: b.collection.loc.end });
+      const gap = this.source.slice(b.value.loc.end, b.collection.loc.offset);
+      const inAt = b.value.loc.end + Math.max(0, gap.search(/\bin\b/));
+      const inLoc = this.loc(this.at(inAt, 2));
       const op = { type: "ref", value: [{ type: "var", value: "internal", location: inLoc }, { type: "string", value: member, location: inLoc }], location: inLoc };
-      out.terms = { location: this.loc(b.loc), symbols: [{ type: "call", value: [op, ...args], location: inLoc }] };
+      out.terms = { location: this.loc(b.loc), symbols: [{ type: "call", value: [op, ...args], location: callLoc }] };
     } else {
       out.terms = {
         location: this.loc(b.loc),
