@@ -150,7 +150,9 @@ class RoastWriter {
 
   private head(r: Rule): Json {
     const h = r.head;
-    const out: Record<string, Json> = { location: this.loc(h.loc), ref: h.ref.map((t) => this.term(t)) };
+    // A chained body (`p if {…} {…}`) is a rule of its own in OPA, its head located at the body it repeats for.
+    const chained = r.loc.offset > h.loc.offset;
+    const out: Record<string, Json> = { location: this.loc(chained ? r.loc : h.loc), ref: h.ref.map((t) => this.term(t)) };
     if (h.args && h.args.length > 0) out.args = h.args.map((t) => this.term(t));
     if (h.assign) out.assign = true;
     if (h.key) out.key = this.term(h.key);
@@ -228,9 +230,15 @@ class RoastWriter {
       case "objectcomp":
         return { key: this.term(t.key), value: this.term(t.value), body: this.body(t.body) };
       case "template":
-        return t.parts.map((p) =>
-          typeof p === "string" ? { type: "string", value: p } : "type" in p ? this.term(p as Term) : { type: "expr", value: this.expr(p as Expr) },
-        );
+        // Regal's template-string codec: literal parts as string terms, each `{…}` as an expression marked
+        // `interpolated`.
+        return {
+          parts: t.parts.map((p) => {
+            if (typeof p === "string") return { type: "string", value: p };
+            const expr = "type" in p ? ({ negated: false, with: [], body: { type: "term", term: p, loc: p.loc }, loc: p.loc } as Expr) : (p as Expr);
+            return { ...(this.expr(expr) as Record<string, Json>), interpolated: true };
+          }),
+        };
     }
     return null;
   }
