@@ -132,6 +132,16 @@ describe("regoc test", () => {
     expect(out.status).toBe(2);
   });
 
+  test("print output stays with its test (shown when it fails), trace notes show with --explain notes", async () => {
+    const dir = workspace({ "p_test.rego": 'package p\n\ntest_a if {\n\tprint("got", 1)\n\ttrace("checked a")\n\tfalse\n}\n\ntest_b if print("quiet")\n' });
+    const plain = await regoc(dir, "test", ".");
+    expect(plain.stdout).toMatch(/data\.p\.test_a: FAIL \(\S+\)\n\n {2}got 1\n\n/);
+    expect(plain.stdout).not.toMatch(/quiet|checked a/);
+    const notes = await regoc(dir, "test", "--explain", "notes", ".");
+    expect(notes.stdout).toMatch(/data\.p\.test_a: FAIL \(\S+\)\n {2}Note "checked a"\n/);
+    expect(notes.stdout).toMatch(/data\.p\.test_b: PASS \(\S+\)\n\n {2}quiet\n/);
+  });
+
   test("usage errors exit 1 as opa test's do", async () => {
     const dir = workspace({ "p_test.rego": "package p\n\ntest_x if true\n" });
     for (const argv of [["test"], ["test", "--format", "xml", "."], ["test", "--explain", "some", "."], ["test", "--timeout", "soon", "."]]) {

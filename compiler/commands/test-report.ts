@@ -2,7 +2,8 @@
  * Formats test results as `opa test` does. Pretty: for each failed test (each test with `-v`) a `file:row:` line,
  * then `data.pkg.test_x: PASS (1.2ms)` with Go's duration spelling, sub-results of parameterised tests indented
  * beneath, errors indented; then a rule of dashes and `PASS: n/m`, `FAIL: n/m`, `SKIPPED: n/m`, `ERROR: n/m`
- * (a parameterised test counts once per case). JSON (`--format json`): OPA's array of result objects.
+ * (a parameterised test counts once per case); `print` output under its test, `trace` notes with --explain notes.
+ * JSON (`--format json`): OPA's array of result objects.
  */
 
 export interface SubResult {
@@ -23,8 +24,10 @@ export interface TestResult {
   skip: boolean;
   error?: string;
   subResults: SubResult[];
-  /** What `trace()`/`print()` recorded, when the runtime reports it. */
+  /** The notes `trace(note)` recorded (shown with `--explain notes|full`). */
   notes: string[];
+  /** What `print` wrote while the test ran (shown with the test when verbose or not passed, as OPA does). */
+  output: string[];
 }
 
 export function passed(r: TestResult): boolean {
@@ -81,7 +84,7 @@ export function tally(results: readonly TestResult[]): Tally {
   return t;
 }
 
-export function prettyReport(results: readonly TestResult[], verbose: boolean): string {
+export function prettyReport(results: readonly TestResult[], verbose: boolean, showNotes = false): string {
   let out = "";
   let lastFile = "";
   let dirty = false;
@@ -95,7 +98,8 @@ export function prettyReport(results: readonly TestResult[], verbose: boolean): 
       for (const [s, depth] of walk(r.subResults)) {
         if (s.fail || verbose) out += `${"  ".repeat(depth + 1)}${s.name}: ${s.fail ? "FAIL" : "PASS"}\n`;
       }
-      if (r.notes.length > 0) out += "\n" + r.notes.map((n) => `  ${n}\n`).join("") + "\n";
+      if (showNotes) for (const n of r.notes) out += `  Note ${JSON.stringify(n)}\n`;
+      if (r.output.length > 0) out += "\n" + r.output.map((line) => `  ${line}\n`).join("") + "\n";
     }
     if (r.error !== undefined) out += `  ${r.error}\n`;
   }
@@ -126,7 +130,7 @@ export function jsonReport(results: readonly TestResult[]): string {
     ...(r.subResults.length ? { sub_results: subResultJson(r.subResults) } : {}),
     package: r.pkg,
     name: r.name,
-    ...(r.notes.length ? { output: Buffer.from(r.notes.join("\n") + "\n").toString("base64") } : {}),
+    ...(r.output.length ? { output: Buffer.from(r.output.join("\n") + "\n").toString("base64") } : {}),
     duration: Math.round(r.durationNs),
     ...(r.fail ? { fail: true } : {}),
     ...(r.skip ? { skip: true } : {}),

@@ -77,19 +77,31 @@ export const testCommand: Command = {
       return 1;
     }
 
-    const policy = loadPolicySync(result.wasm!, undefined, { ...createHostBuiltins({ strict: settings.strict }), ...settings.custom.implementations });
+    const capture: Capture = { notes: [] };
+    const host = createHostBuiltins({ strict: settings.strict, onTrace: (note) => capture.notes.push(note) });
+    const policy = loadPolicySync(result.wasm!, undefined, { ...host, ...settings.custom.implementations });
     policy.setData(loaded.data);
-    const results = tests.map((t) => runTest(policy, t, timeoutNs));
-    io.stdout(format === "json" ? jsonReport(results) : prettyReport(results, verbose));
+    const results = tests.map((t) => runTest(policy, t, timeoutNs, capture));
+    const showNotes = explain === "notes" || explain === "full" || explain === "debug";
+    io.stdout(format === "json" ? jsonReport(results) : prettyReport(results, verbose, showNotes));
     return results.every((r) => !r.fail && !r.skip && r.error === undefined) ? 0 : 2;
   },
 };
 
 type LoadedPolicy = ReturnType<typeof loadPolicySync>;
 
-function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number): TestResult {
-  const result: TestResult = { file: t.file, row: t.row, col: t.col, pkg: t.pkg, name: t.name, durationNs: 0, fail: false, skip: t.skip, subResults: [], notes: [] };
+/** What the test under way records: `trace` notes (through the host library's listener). */
+interface Capture {
+  notes: string[];
+}
+
+function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, capture: Capture): TestResult {
+  const result: TestResult = { file: t.file, row: t.row, col: t.col, pkg: t.pkg, name: t.name, durationNs: 0, fail: false, skip: t.skip, subResults: [], notes: [], output: [] };
   if (t.skip) return result;
+  capture.notes = result.notes;
+  // The SDK writes `print` output with console.log; OPA keeps it with the test that printed it.
+  const log = console.log;
+  console.log = (...args: unknown[]) => void result.output.push(args.map(String).join(" "));
   const started = process.hrtime.bigint();
   try {
     const rs = policy.evaluate(undefined, t.entrypoint) as Array<{ result: unknown }>;
@@ -102,6 +114,8 @@ function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number): Te
   } catch (e) {
     result.durationNs = Number(process.hrtime.bigint() - started);
     result.error = errorMessage(e);
+  } finally {
+    console.log = log;
   }
   // The module runs synchronously and cannot be interrupted: an overrun is reported once the test returns.
   if (result.durationNs > timeoutNs && result.error === undefined) {
