@@ -4,26 +4,7 @@
  * data files load at their directory's path, --run/--ignore select, --format json, exit 0/2/1; and `--builtins`
  * adding custom builtins to test, eval and build.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { run } from "../../compiler/cli";
-
-async function regoc(cwd: string, ...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const status = await run(argv, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { status, stdout, stderr };
-}
-
-function workspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regoc-runner-"));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { regoc, workspace } from "../support/regoc-harness";
 
 const REPEATED = `package repeated
 

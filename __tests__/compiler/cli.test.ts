@@ -4,34 +4,11 @@
  * errors (rendered with the source line) and usage errors.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { extract } from "tar-stream";
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
-import { run } from "../../compiler/cli";
-
-interface Outcome {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function regoc(cwd: string, ...argv: string[]): Promise<Outcome> {
-  let stdout = "";
-  let stderr = "";
-  const status = await run(argv, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { status, stdout, stderr };
-}
-
-function workspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regoc-"));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { regoc, workspace } from "../support/regoc-harness";
 
 const POLICY = `package limits
 
