@@ -72,6 +72,20 @@ export function entrypointQuery(entrypoint: string): string | undefined {
 }
 
 export function compile(options: CompileOptions): CompileResult {
+  try {
+    return compileModules(options);
+  } catch (e) {
+    // Every stage recurses over terms and bodies; a policy nested beyond what the JS stack holds gets a
+    // diagnostic instead of an internal error.
+    if (e instanceof RangeError && /call stack/.test(e.message)) {
+      const message = "policy nests too deeply to compile (the JavaScript stack is exhausted); split the expression into several";
+      return { diagnostics: [diagnostic("rego_compile_error", message)] };
+    }
+    throw e;
+  }
+}
+
+function compileModules(options: CompileOptions): CompileResult {
   const diagnostics: Diagnostic[] = [];
   const modules: Module[] = [];
   for (const { file, source, regoVersion } of options.modules) {
