@@ -2,7 +2,9 @@
  * Finds the tests in parsed modules as `opa test` does: every rule whose name (the ground prefix of its head)
  * has a part starting `test_` (or `todo_test_`, reported as skipped). Each definition of a repeated name is its
  * own test, reported as `test_x#01`, `test_x#02`…: since the compiler would join them into one rule, the
- * runner gives each repeat a name of its own in the source before compiling (`renameRepeatedTests`).
+ * runner gives each repeat a name of its own in the source before compiling. A parameterised test
+ * `test_x[name] if { … }` gets a companion rule collecting every case the body reaches once `name` is bound
+ * (where OPA injects its `internal.test_case` call), so a case whose checks fail is reported as failed, not lost.
  */
 import type { SourceFile } from "../index";
 import type { Module, Rule, Term } from "../syntax/ast";
@@ -20,13 +22,19 @@ export interface DiscoveredTest {
   skip: boolean;
   /** `test_x[name]`: a partial object whose keys are the cases (OPA's parameterised tests). */
   parameterised: boolean;
+  /** For a parameterised test, the companion rule's entrypoint: the set of every case the body started. */
+  casesEntrypoint?: string;
 }
 
 export interface Discovery {
   tests: DiscoveredTest[];
   /** The modules with repeated test names renamed. */
   sources: SourceFile[];
+  /** The same, with the parameterised tests' companion rules added. */
+  sourcesWithCases: SourceFile[];
 }
+
+const CASES_MARK = "__regoc_cases_";
 
 const REPEAT_MARK = "__regoc_repeat_";
 
@@ -52,12 +60,15 @@ export function discoverTests(parsed: ReadonlyArray<{ source: SourceFile; module
   const tests: DiscoveredTest[] = [];
   const seen = new Map<string, number>();
   const sources: SourceFile[] = [];
+  const sourcesWithCases: SourceFile[] = [];
   for (const { source, module } of parsed) {
     if (!module) {
       sources.push(source);
+      sourcesWithCases.push(source);
       continue;
     }
     const edits: Array<{ offset: number; end: number; text: string }> = [];
+    const companions: string[] = [];
     for (const rule of module.rules) {
       const prefix = testPrefix(rule);
       if (!prefix || rule.head.args) continue;
@@ -76,7 +87,8 @@ export function discoverTests(parsed: ReadonlyArray<{ source: SourceFile; module
         entryParts = [...prefix.parts.slice(0, -1), renamed];
         shown = [...prefix.parts.slice(0, -1), `${last}#${String(repeat).padStart(2, "0")}`].join(".");
       }
-      tests.push({
+      const parameterised = rule.head.ref.length > prefix.index + 1 && !rule.head.contains;
+      const test: DiscoveredTest = {
         pkg: ["data", ...module.package.path].join("."),
         name: shown,
         entrypoint: [...module.package.path, ...entryParts].join("/"),
@@ -84,12 +96,50 @@ export function discoverTests(parsed: ReadonlyArray<{ source: SourceFile; module
         row: rule.loc.row,
         col: rule.loc.col,
         skip: last.startsWith("todo_test_"),
-        parameterised: rule.head.ref.length > prefix.index + 1 && !rule.head.contains,
-      });
+        parameterised,
+      };
+      if (parameterised && module.regoVersion === 1 && rule.head.ref.length === prefix.index + 2 && prefix.parts.length === 1) {
+        const companion = casesRule(rule, source.source, `${CASES_MARK}${entryParts[entryParts.length - 1]}`);
+        if (companion) {
+          companions.push(companion);
+          test.casesEntrypoint = [...module.package.path, `${CASES_MARK}${entryParts[entryParts.length - 1]}`].join("/");
+        }
+      }
+      tests.push(test);
     }
     let text = source.source;
     for (const e of edits.sort((a, b) => b.offset - a.offset)) text = text.slice(0, e.offset) + e.text + text.slice(e.end);
     sources.push(edits.length > 0 ? { ...source, source: text } : source);
+    sourcesWithCases.push(companions.length > 0 ? { ...source, source: `${text}\n${companions.join("\n")}` } : sources[sources.length - 1]);
   }
-  return { tests, sources };
+  return { tests, sources, sourcesWithCases };
+}
+
+/** The names of the variables a node mentions. */
+function varsIn(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const n of node) varsIn(n, out);
+  else if (typeof node === "object" && node !== null) {
+    const o = node as { type?: string; name?: string };
+    if (o.type === "var" && typeof o.name === "string" && !o.name.startsWith("$")) out.add(o.name);
+    for (const [k, v] of Object.entries(node)) if (k !== "loc") varsIn(v, out);
+  }
+  return out;
+}
+
+/**
+ * `name contains <key> if { <the body up to where the key's variables are all bound> }`, as source text: the
+ * cases a parameterised test started. Undefined when the key's variables are not bound by the body.
+ */
+function casesRule(rule: Rule, text: string, name: string): string | undefined {
+  const key = rule.head.ref[rule.head.ref.length - 1];
+  const keyVars = varsIn(key);
+  if (keyVars.size === 0) return undefined;
+  let last = -1;
+  for (const v of keyVars) {
+    const at = rule.body.findIndex((e) => e.body.type !== "some" && varsIn(e).has(v));
+    if (at < 0) return undefined;
+    last = Math.max(last, at);
+  }
+  const exprs = rule.body.slice(0, last + 1).map((e) => text.slice(e.loc.offset, e.loc.end));
+  return `${name} contains ${text.slice(key.loc.offset, key.loc.end)} if {\n\t${exprs.join("\n\t")}\n}\n`;
 }

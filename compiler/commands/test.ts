@@ -6,7 +6,7 @@
  * start (unreadable input, parse or compile errors, usage).
  */
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
-import { compile } from "../index";
+import { compile, SourceFile } from "../index";
 import { parseModule } from "../syntax/parser";
 import { loadSources } from "../sources";
 import { createHostBuiltins } from "../builtins/host";
@@ -60,17 +60,24 @@ export const testCommand: Command = {
     }
     const regoVersion = settings.regoVersion === 0 ? 0 : (loaded.bundleRegoVersion ?? 1);
     const parsed = loaded.modules.map((source) => ({ source, module: parseModule(source.source, source.file, { regoVersion }).module }));
-    const { tests: all, sources } = discoverTests(parsed);
+    const { tests: all, sources, sourcesWithCases } = discoverTests(parsed);
     const tests = all.filter((t) => !filter || filter.test(`${t.pkg}.${t.name}`));
     const runnable = tests.filter((t) => !t.skip);
 
     // With nothing to run the modules are still compiled, so their errors are reported as `opa test` does.
-    const result = compile({
-      modules: sources,
-      ...(runnable.length > 0 ? { entrypoints: runnable.map((t) => t.entrypoint) } : { queries: [{ name: "compile", query: "true" }] }),
-      ...compileSettings(settings),
-      regoVersion,
-    });
+    const compileWith = (modules: SourceFile[], withCases: boolean) =>
+      compile({
+        modules,
+        ...(runnable.length > 0
+          ? { entrypoints: runnable.flatMap((t) => (withCases && t.casesEntrypoint ? [t.entrypoint, t.casesEntrypoint] : [t.entrypoint])) }
+          : { queries: [{ name: "compile", query: "true" }] }),
+        ...compileSettings(settings),
+        regoVersion,
+      });
+    const withCases = runnable.some((t) => t.casesEntrypoint) ? compileWith(sourcesWithCases, true) : undefined;
+    // Should a companion rule not compile, the cases are judged by the test's own value alone.
+    const result = withCases?.wasm ? withCases : compileWith(sources, false);
+    if (result !== withCases) for (const t of tests) delete t.casesEntrypoint;
     if (!reportDiagnostics(result, sources, io)) return 1;
     if (tests.length === 0 && flag(args, "fail-on-empty")) {
       io.stderr("no tests were run\n");
@@ -109,6 +116,9 @@ function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, cap
     if (rs.length === 0) result.fail = true;
     else if (t.parameterised && isObject(rs[0].result)) {
       result.subResults = subResults(rs[0].result);
+      for (const name of startedCases(policy, t)) {
+        if (!result.subResults.some((s) => s.name === name)) result.subResults.push({ name, fail: true, subResults: [] });
+      }
       result.fail = anyFailed(result.subResults);
     } else result.fail = rs[0].result !== true;
   } catch (e) {
@@ -123,6 +133,14 @@ function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, cap
     result.fail = false;
   }
   return result;
+}
+
+/** The cases the test's body started (its companion rule), named as OPA names them: strings as they are, else JSON. */
+function startedCases(policy: LoadedPolicy, t: DiscoveredTest): string[] {
+  if (!t.casesEntrypoint) return [];
+  const rs = policy.evaluate(undefined, t.casesEntrypoint) as Array<{ result: unknown }>;
+  const cases = rs.length > 0 && Array.isArray(rs[0].result) ? rs[0].result : [];
+  return cases.map((c) => (typeof c === "string" ? c : JSON.stringify(c)));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
