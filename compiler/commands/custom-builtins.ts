@@ -63,13 +63,16 @@ function wrap(name: string, impl: BuiltinImpl, strict: boolean): HostBuiltin {
   };
 }
 
+/** Node's own `import()`: TypeScript compiles a written `import()` to `require` for CommonJS output. */
+const nativeImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<unknown>;
+
 /** CommonJS (and, under tsx, TypeScript) through `require`; ES modules through `import()`. */
 async function importModule(file: string): Promise<unknown> {
-  if (file.endsWith(".mjs")) return import(pathToFileURL(file).href);
+  if (file.endsWith(".mjs")) return nativeImport(pathToFileURL(file).href);
   try {
     return require(file);
   } catch (e) {
-    if ((e as { code?: string }).code === "ERR_REQUIRE_ESM") return import(pathToFileURL(file).href);
+    if ((e as { code?: string }).code === "ERR_REQUIRE_ESM") return nativeImport(pathToFileURL(file).href);
     throw e;
   }
 }
