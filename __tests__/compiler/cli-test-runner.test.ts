@@ -124,6 +124,15 @@ describe("regoc test", () => {
     expect(notes.stdout).toMatch(/data\.p\.test_b: PASS \(\S+\)\n\n {2}quiet\n/);
   });
 
+  test("todo_test_ rules are reported as skipped and exit 2 unless -z", async () => {
+    const dir = workspace({ "p_test.rego": "package p\n\ntest_ok if true\n\ntodo_test_later if false\n" });
+    const out = await regoc(dir, "test", ".");
+    expect(out.stdout).toMatch(/^p_test\.rego:5:\ndata\.p\.todo_test_later: SKIPPED\n/m);
+    expect(out.stdout).toMatch(/PASS: 1\/2\nSKIPPED: 1\/2\n$/);
+    expect(out.status).toBe(2);
+    expect((await regoc(dir, "test", "-z", ".")).status).toBe(0);
+  });
+
   test("usage errors exit 1 as opa test's do", async () => {
     const dir = workspace({ "p_test.rego": "package p\n\ntest_x if true\n" });
     for (const argv of [["test"], ["test", "--format", "xml", "."], ["test", "--explain", "some", "."], ["test", "--timeout", "soon", "."]]) {

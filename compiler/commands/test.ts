@@ -30,6 +30,7 @@ export const testCommand: Command = {
     timeout: { type: "string", value: "<duration>", description: "a test that runs longer is an error (Go duration, default 5s)" },
     bundle: { type: "boolean", short: "b", description: "load the paths as bundles" },
     "fail-on-empty": { type: "boolean", description: "exit 1 when no test ran" },
+    "exit-zero-on-skipped": { type: "boolean", short: "z", description: "skipped tests (todo_test_*) do not make the exit status 2" },
     ...IGNORE_OPTION,
     ...SHARED_OPTIONS,
   },
@@ -91,7 +92,8 @@ export const testCommand: Command = {
     const results = tests.map((t) => runTest(policy, t, timeoutNs, capture));
     const showNotes = explain === "notes" || explain === "full" || explain === "debug";
     io.stdout(format === "json" ? jsonReport(results) : prettyReport(results, verbose, showNotes));
-    return results.every((r) => !r.fail && !r.skip && r.error === undefined) ? 0 : 2;
+    const skipOk = flag(args, "exit-zero-on-skipped");
+    return results.every((r) => !r.fail && r.error === undefined && (!r.skip || skipOk)) ? 0 : 2;
   },
 };
 
