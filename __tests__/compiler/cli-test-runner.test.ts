@@ -4,6 +4,8 @@
  * data files load at their directory's path, --run/--ignore select, --format json, exit 0/2/1; and `--builtins`
  * adding custom builtins to test, eval and build.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { regoc, workspace } from "../support/regoc-harness";
 
 const REPEATED = `package repeated
@@ -98,6 +100,11 @@ describe("regoc test", () => {
     const v0 = await regoc(dir, "test", "--v0-compatible", ".");
     expect(v0.stdout).toBe("PASS: 1/1\n");
     expect(v0.status).toBe(0);
+    // eval and build take the same flag.
+    fs.writeFileSync(path.join(dir, "input.json"), '{"m": "y"}');
+    const evaluated = await regoc(dir, "eval", "--v0-compatible", "-d", "v0_test.rego", "-i", "input.json", "data.v0.deny");
+    expect(JSON.parse(evaluated.stdout).result[0].expressions[0].value).toEqual(["y"]);
+    expect((await regoc(dir, "build", "--v0-compatible", "-e", "v0/deny", "-o", "v0.wasm", "v0_test.rego")).status).toBe(0);
   });
 
   test("--format json is OPA's array of results; errors carry their message", async () => {
