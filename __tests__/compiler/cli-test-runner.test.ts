@@ -107,7 +107,7 @@ describe("regoc test", () => {
     expect((await regoc(dir, "build", "--v0-compatible", "-e", "v0/deny", "-o", "v0.wasm", "v0_test.rego")).status).toBe(0);
   });
 
-  test("--format json is OPA's array of results; errors carry their message", async () => {
+  test("--format json is OPA's array of results; errors carry their code, message and location", async () => {
     const dir = workspace({ "j_test.rego": 'package j\n\ntest_ok if true\n\ntest_bad if false\n\ntest_err if {\n\tx := to_number("nope")\n\tx == 1\n}\n' });
     const out = await regoc(dir, "test", "--format", "json", "--strict-builtin-errors", ".");
     const results = JSON.parse(out.stdout) as Array<Record<string, unknown>>;
@@ -117,6 +117,7 @@ describe("regoc test", () => {
       ["data.j", "test_err", false, true],
     ]);
     expect(results[0]).toMatchObject({ location: { file: "j_test.rego", row: 3, col: 1 } });
+    expect(results[2].error).toMatchObject({ code: "eval_builtin_error", message: expect.stringMatching(/to_number/) });
     expect(typeof results[0].duration).toBe("number");
     expect(out.status).toBe(2);
   });

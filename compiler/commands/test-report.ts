@@ -123,9 +123,25 @@ function subResultJson(subs: readonly SubResult[]): Record<string, unknown> {
   );
 }
 
+/**
+ * An evaluation error as OPA's JSON has it, `{code, message, location}`, from the runtime's text:
+ * `file:row[:col]: [code: ]message` for errors the module raises, `code: message` for host and timeout errors.
+ */
+function errorJson(text: string): Record<string, unknown> {
+  const located = /^(.+?):(\d+)(?::(\d+))?: (.*)$/s.exec(text);
+  const message = located ? located[4] : text;
+  const coded = /^([a-z_]+_error): (.*)$/s.exec(message);
+  const code = coded ? coded[1] : /conflict/.test(message) ? "eval_conflict_error" : "eval_internal_error";
+  return {
+    code,
+    message: coded ? coded[2] : message,
+    ...(located ? { location: { file: located[1], row: Number(located[2]), ...(located[3] ? { col: Number(located[3]) } : {}) } } : {}),
+  };
+}
+
 export function jsonReport(results: readonly TestResult[]): string {
   const report = results.map((r) => ({
-    ...(r.error !== undefined ? { error: { message: r.error } } : {}),
+    ...(r.error !== undefined ? { error: errorJson(r.error) } : {}),
     location: { file: r.file, row: r.row, col: r.col },
     ...(r.subResults.length ? { sub_results: subResultJson(r.subResults) } : {}),
     package: r.pkg,
