@@ -55,9 +55,8 @@ export class NegationHoister {
       }
       case "array":
       case "set":
-        return { ...t, items: t.items.map((i) => this.nestedCalls(i, bind)) };
       case "object":
-        return { ...t, entries: t.entries.map(([k, v]): [Term, Term] => [this.nestedCalls(k, bind), this.nestedCalls(v, bind)]) };
+        return mapElements(t, (e) => this.nestedCalls(e, bind));
       default:
         return t;
     }
@@ -88,11 +87,23 @@ export class NegationHoister {
         return bind(t);
       case "array":
       case "set":
-        return { ...t, items: t.items.map((i) => this.dynamic(i, bind)) };
       case "object":
-        return { ...t, entries: t.entries.map(([k, v]): [Term, Term] => [this.dynamic(k, bind), this.dynamic(v, bind)]) };
+        return mapElements(t, (e) => this.dynamic(e, bind));
       default:
         return t;
     }
+  }
+}
+
+/** A collection literal with each element (an object's keys and values too) replaced by `f`'s result. */
+function mapElements(t: Term, f: (e: Term) => Term): Term {
+  switch (t.type) {
+    case "array":
+    case "set":
+      return { ...t, items: t.items.map(f) };
+    case "object":
+      return { ...t, entries: t.entries.map(([k, v]): [Term, Term] => [f(k), f(v)]) };
+    default:
+      return t;
   }
 }
