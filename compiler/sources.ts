@@ -4,7 +4,7 @@
  * directory (a file named directly lands at the root) and merged object by object. Directories are searched
  * recursively in sorted order so builds are deterministic; `--ignore` patterns drop files and directories by name.
  * In bundle mode (`-b`) a directory is a bundle: only `data.json`/`data.yaml` files are data, and `.manifest`
- * is read for its `roots` and `rego_version`.
+ * is read for its `rego_version`; bundle archives (`.tar.gz`) are read by the caller and added with `addArchive`.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -30,6 +30,34 @@ const DATA_EXTENSIONS = [".json", ".yaml", ".yml"];
 
 export function loadSources(paths: readonly string[], cwd: string, options: LoadOptions = {}): LoadedSources {
   const loaded: LoadedSources = { modules: [], data: {}, errors: [] };
+  addSources(loaded, paths, cwd, options);
+  return loaded;
+}
+
+/**
+ * Adds a bundle archive's files (already read, by path inside the archive) under the same rules as a bundle
+ * directory: `.rego` modules, `data.json`/`data.yaml` at their directory's path, the `.manifest`'s `rego_version`.
+ */
+export function addArchive(loaded: LoadedSources, archive: string, files: ReadonlyMap<string, Buffer>, cwd: string): void {
+  const shown = path.relative(cwd, path.resolve(cwd, archive)) || archive;
+  for (const [name, body] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const where = `${shown}/${name}`;
+    if (name.endsWith(".rego")) loaded.modules.push({ file: where, source: body.toString("utf8") });
+    else if (name === ".manifest") {
+      try {
+        const manifest = JSON.parse(body.toString("utf8")) as { rego_version?: number };
+        if (manifest.rego_version === 0 || manifest.rego_version === 1) loaded.bundleRegoVersion = manifest.rego_version;
+      } catch (e) {
+        loaded.errors.push(`${where}: ${(e as Error).message}`);
+      }
+    } else if (/(^|\/)data\.(json|ya?ml)$/.test(name)) {
+      const dir = path.posix.dirname(name);
+      parseData(body.toString("utf8"), name, where, dir === "." ? [] : dir.split("/"), loaded);
+    }
+  }
+}
+
+function addSources(loaded: LoadedSources, paths: readonly string[], cwd: string, options: LoadOptions): void {
   const ignore = (options.ignore ?? []).map(globToRegExp);
   const ignored = (name: string) => ignore.some((re) => re.test(name));
   for (const p of paths) {
@@ -57,7 +85,6 @@ export function loadSources(paths: readonly string[], cwd: string, options: Load
       }
     }
   }
-  return loaded;
 }
 
 function readModule(file: string, cwd: string): SourceFile {
@@ -66,9 +93,19 @@ function readModule(file: string, cwd: string): SourceFile {
 
 function readData(file: string, segments: string[], cwd: string, loaded: LoadedSources): void {
   const shown = path.relative(cwd, file) || file;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    loaded.errors.push(`${shown}: ${(e as Error).message}`);
+    return;
+  }
+  parseData(text, file, shown, segments, loaded);
+}
+
+function parseData(text: string, file: string, shown: string, segments: string[], loaded: LoadedSources): void {
   let doc: unknown;
   try {
-    const text = fs.readFileSync(file, "utf8");
     doc = file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
     loaded.errors.push(`${shown}: ${(e as Error).message}`);

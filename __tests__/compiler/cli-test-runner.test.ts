@@ -132,6 +132,22 @@ describe("regoc test", () => {
     expect(notes.stdout).toMatch(/data\.p\.test_b: PASS \(\S+\)\n\n {2}quiet\n/);
   });
 
+  test("-b takes a bundle archive: regoc build's bundle.tar.gz runs its own tests with its data", async () => {
+    const dir = workspace({
+      "src/p.rego": "package p\n\nlimit := data.cfg.max\n",
+      "src/p_test.rego": "package p\n\ntest_limit if limit == 7\n",
+      "src/cfg/data.json": '{"max": 7}',
+    });
+    expect((await regoc(dir, "build", "-e", "p/limit", "-o", "b.tar.gz", "src")).status).toBe(0);
+    const out = await regoc(dir, "test", "-v", "-b", "b.tar.gz");
+    expect(out.stdout).toMatch(/^b\.tar\.gz\/src\/p_test\.rego:3:\ndata\.p\.test_limit: PASS/m);
+    expect(out.status).toBe(0);
+    fs.writeFileSync(path.join(dir, "junk.tar.gz"), "not gzip");
+    const junk = await regoc(dir, "test", "-b", "junk.tar.gz");
+    expect(junk.stderr).toMatch(/junk\.tar\.gz: not a readable bundle archive/);
+    expect(junk.status).toBe(1);
+  });
+
   test("todo_test_ rules are reported as skipped and exit 2 unless -z", async () => {
     const dir = workspace({ "p_test.rego": "package p\n\ntest_ok if true\n\ntodo_test_later if false\n" });
     const out = await regoc(dir, "test", ".");

@@ -1,14 +1,16 @@
 /**
- * `regoc test <path>…`: runs Rego unit tests as `opa test` does. Loads every module and data file under the paths
- * (OPA's loader rules, `--ignore`, `-b` bundles), compiles them once with an entrypoint per test definition,
- * evaluates each: `true` passes; undefined or any other value fails; a parameterised test `test_x[name]` passes
+ * `regoc test <path>…`: runs Rego unit tests as `opa test` does. Loads every module and data file under the
+ * paths (OPA's loader rules, `--ignore`, `-b` bundle directories and `.tar.gz` archives), compiles them once
+ * with an entrypoint per test definition, evaluates each: `true` passes; undefined or any other value fails; a parameterised test `test_x[name]` passes
  * case by case; an evaluation error is an error. Exit 0 all passed, 2 any test not passed, 1 the run could not
  * start (unreadable input, parse or compile errors, usage).
  */
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { compile, SourceFile } from "../index";
 import { parseModule } from "../syntax/parser";
-import { loadSources } from "../sources";
+import * as path from "path";
+import { addArchive, loadSources } from "../sources";
+import { isBundleArchive, readBundleArchive } from "../bundle-archive";
 import { createHostBuiltins } from "../builtins/host";
 import { Command, errorMessage, flag, reportDiagnostics, stringList, stringValue, UsageError } from "./command";
 import { compileSettings, IGNORE_OPTION, SHARED_OPTIONS, sharedSettings } from "./shared-options";
@@ -54,7 +56,20 @@ export const testCommand: Command = {
     }
 
     const settings = await sharedSettings(args, io);
-    const loaded = loadSources(args.positionals, io.cwd, { ignore: stringList(args, "ignore"), bundle: flag(args, "bundle") });
+    const bundleMode = flag(args, "bundle");
+    const archives = bundleMode ? args.positionals.filter(isBundleArchive) : [];
+    const loaded = loadSources(
+      args.positionals.filter((p) => !archives.includes(p)),
+      io.cwd,
+      { ignore: stringList(args, "ignore"), bundle: bundleMode },
+    );
+    for (const archive of archives) {
+      try {
+        addArchive(loaded, archive, await readBundleArchive(path.resolve(io.cwd, archive)), io.cwd);
+      } catch (e) {
+        loaded.errors.push(`${archive}: not a readable bundle archive: ${errorMessage(e)}`);
+      }
+    }
     if (loaded.errors.length > 0) {
       for (const e of loaded.errors) io.stderr(`regoc test: ${e}\n`);
       return 1;
