@@ -7,10 +7,6 @@ import * as fs from "fs";
 import * as zlib from "zlib";
 import { extract } from "tar-stream";
 
-export interface ArchiveEntries {
-  files: Map<string, Buffer>;
-}
-
 export function isBundleArchive(file: string): boolean {
   return /\.(tar\.gz|tgz)$/.test(file);
 }
