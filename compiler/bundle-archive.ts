@@ -11,7 +11,7 @@ export function isBundleArchive(file: string): boolean {
   return /\.(tar\.gz|tgz)$/.test(file);
 }
 
-/** The archive's regular files by path (without a leading `/`). */
+/** The archive's regular files by their names as stored (`opa build` writes them with a leading `/`). */
 export async function readBundleArchive(file: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   const ex = extract();
@@ -20,7 +20,7 @@ export async function readBundleArchive(file: string): Promise<Map<string, Buffe
       const chunks: Buffer[] = [];
       stream.on("data", (c: unknown) => chunks.push(c as Buffer));
       stream.on("end", () => {
-        if (header.type === "file") files.set(header.name.replace(/^\/+/, ""), Buffer.concat(chunks));
+        if (header.type === "file") files.set(header.name, Buffer.concat(chunks));
         next();
       });
       stream.resume();

@@ -40,7 +40,8 @@ export function loadSources(paths: readonly string[], cwd: string, options: Load
  */
 export function addArchive(loaded: LoadedSources, archive: string, files: ReadonlyMap<string, Buffer>, cwd: string): void {
   const shown = path.relative(cwd, path.resolve(cwd, archive)) || archive;
-  for (const [name, body] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const entries = [...files].map(([stored, body]): [string, Buffer] => [stored.replace(/^\/+/, ""), body]);
+  for (const [name, body] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const where = `${shown}/${name}`;
     if (name.endsWith(".rego")) loaded.modules.push({ file: where, source: body.toString("utf8") });
     else if (name === ".manifest") {
@@ -185,7 +186,7 @@ export function globToRegExp(glob: string): RegExp {
       const close = glob.indexOf("]", i + 2);
       if (close < 0) re += "\\[";
       else {
-        const body = glob.slice(i + 1, close).replace(/^\^/, "^").replace(/\\/g, "\\\\");
+        const body = glob.slice(i + 1, close).replace(/\\/g, "\\\\"); // `[^…]` negates in both syntaxes
         re += `[${body}]`;
         i = close;
       }

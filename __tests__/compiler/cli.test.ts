@@ -5,9 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as zlib from "zlib";
-import { extract } from "tar-stream";
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
+import { readBundleArchive } from "../../compiler/bundle-archive";
 import { regoc, workspace } from "../support/regoc-harness";
 
 const POLICY = `package limits
@@ -37,26 +36,6 @@ test_nothing_flagged if {
 }
 `;
 
-async function untar(file: string): Promise<Map<string, Buffer>> {
-  const entries = new Map<string, Buffer>();
-  const ex = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    ex.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        entries.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    ex.on("finish", resolve);
-    ex.on("error", reject);
-  });
-  ex.end(zlib.gunzipSync(fs.readFileSync(file)));
-  await done;
-  return entries;
-}
-
 describe("regoc build", () => {
   test("writes a module the SDK loads, with data from data.json beside the policy", async () => {
     const dir = workspace({ "policy/limits.rego": POLICY, "policy/limits/data.json": JSON.stringify({ max: 100 }) });
@@ -72,7 +51,7 @@ describe("regoc build", () => {
     const dir = workspace({ "policy/limits.rego": POLICY, "policy/limits/data.json": JSON.stringify({ max: 100 }) });
     expect((await regoc(dir, "build", "-e", "limits/too_big", "-o", "bundle.tar.gz", "policy")).status).toBe(0);
     const first = fs.readFileSync(path.join(dir, "bundle.tar.gz"));
-    const entries = await untar(path.join(dir, "bundle.tar.gz"));
+    const entries = await readBundleArchive(path.join(dir, "bundle.tar.gz"));
     expect([...entries.keys()].sort()).toEqual(["/.manifest", "/data.json", "/policy.wasm", "/policy/limits.rego"]);
     expect(JSON.parse(entries.get("/.manifest")!.toString())).toMatchObject({ wasm: [{ entrypoint: "limits/too_big", module: "/policy.wasm" }] });
     expect(JSON.parse(entries.get("/data.json")!.toString())).toEqual({ limits: { max: 100 } });
