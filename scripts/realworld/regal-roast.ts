@@ -2,12 +2,13 @@
  * Regal's RoAST (regal internal/roast/transforms/module ToValue): the JSON form of a parsed module that Regal's
  * linter rules read, made from the project's parser's AST. Terms are `{type, value, location}` with locations as
  * "row:col:endRow:endCol"; calls in an expression are the `terms` array `[operator, args…]`; objects are arrays of
- * `[key, value]`; comment text is base64; rules without a written body have none; `regal` carries the file
- * context (`name`, `lines`, `abs`, `rego_version`) and `operations: ["lint"]`.
+ * `[key, value]`; numbers keep their source text; comment text is base64; rules without a written body have none;
+ * `regal` carries the file context (`name`, `lines`, `abs`, `rego_version`) and `operations: ["lint"]`.
  */
 import * as path from "path";
 import { parseModule } from "../../compiler/syntax/parser";
 import type { Annotation, Body, Expr, Location, Module, Rule, Term } from "../../compiler/syntax/ast";
+import { ExactNumber, exactJson } from "./exact-json";
 
 type Json = unknown;
 
@@ -18,7 +19,8 @@ export function parseRegalModule(filename: string, source: string): Json {
     const d = parsed.diagnostics[0];
     throw new Error(`${filename}: ${d ? d.message : "parse error"}`);
   }
-  return new RoastWriter(source).module(parsed.module, filename);
+  // As JSON text, so numbers keep their written value (`1e1000`, integers beyond 2^53).
+  return exactJson(new RoastWriter(source).module(parsed.module, filename));
 }
 
 class RoastWriter {
@@ -209,7 +211,7 @@ class RoastWriter {
       case "boolean":
         return t.value;
       case "number":
-        return Number(t.text);
+        return new ExactNumber(t.text);
       case "string":
         return t.value;
       case "var":

@@ -8,6 +8,7 @@
 import * as net from "net";
 import { parseShellCommands } from "./shell-commands";
 import { scanForSecrets } from "./secret-scan";
+import { ExactNumber, exactJson } from "./exact-json";
 
 type Json = unknown;
 
@@ -110,13 +111,16 @@ function fromBigInt(value: bigint, bits: number): string {
   return groups.join(":");
 }
 
-function countAddresses(cidr: string): number {
-  if (cidr === "*" || cidr === "internet" || cidr === "any") return 18446744073709551615;
-  if (!cidr.includes("/")) return net.isIP(cidr) === 0 ? 0 : 1;
+const UINT64_MAX = "18446744073709551615";
+
+/** A uint64, as JSON text so the largest counts reach Rego exactly. */
+function countAddresses(cidr: string): ArrayBuffer {
+  if (cidr === "*" || cidr === "internet" || cidr === "any") return exactJson(new ExactNumber(UINT64_MAX));
+  if (!cidr.includes("/")) return exactJson(net.isIP(cidr) === 0 ? 0 : 1);
   const parsed = parseCidr(cidr);
-  if (!parsed) return 0;
+  if (!parsed) return exactJson(0);
   const power = parsed.bits - parsed.prefix;
-  return power >= 63 ? 18446744073709551615 : 2 ** power;
+  return exactJson(new ExactNumber(power >= 63 ? UINT64_MAX : (1n << BigInt(power)).toString()));
 }
 
 /** Go's `net.IP(string)` on a range bound: the string's bytes taken as an address, private only as 4 or 16 bytes. */
