@@ -664,7 +664,9 @@ export class BodyPlanner {
         return this.walk(v, path, i + 1, k);
       }
       if (this.needsBinding(e) || (e.type === "var" && !this.bound.has(e.name))) {
-        const v = this.nodeValue(node);
+        // Only the parts of the document the rest of the path can reach are built.
+        const reach = path.slice(i).map((t) => (t.type === "string" ? t.value : null));
+        const v = this.nodeValue(node, reach);
         this.failIfZero(v);
         return this.walk(v, path, i, k);
       }
@@ -704,9 +706,9 @@ export class BodyPlanner {
   }
 
   /** The whole document at a node: its rules' values merged into the base document. */
-  private nodeValue(node: RuleNode): Val {
+  private nodeValue(node: RuleNode, reach: ReadonlyArray<string | null> = []): Val {
     if (!hasDocument(node)) return this.baseDocument(node.path, false);
-    this.fb.call(this.rules.materializeFunction(node));
+    this.fb.call(this.rules.materializeFunction(node, reach));
     return this.temp();
   }
 

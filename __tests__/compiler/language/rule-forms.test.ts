@@ -3,6 +3,8 @@
  * zero-argument functions, computed ref heads that iterate, `some` patterns reading refs, `with` targets
  * whose keys hold dots, and `trace`. Each expectation is OPA's documented or observed result (cited).
  */
+import { loadPolicySync } from "@open-policy-agent/opa-wasm";
+import { compile } from "../../../compiler";
 import { evaluate, valueOf } from "./run-policy";
 
 describe("function heads without a body", () => {
@@ -94,5 +96,30 @@ p if {
 
   it("is undefined for a non-string note (a builtin type error, non-strict)", () => {
     expect(evaluate("package t\np if trace(input.n)", "t/p", { n: 1 })).toEqual({ value: undefined, notes: [] });
+  });
+});
+
+describe("iterating packages for one rule each (data.rules[c][t].report)", () => {
+  // Regal's config_test shape: the result is every (category, title) whose package defines `report`, from rules
+  // and from base documents alike; a `with` replacement of one of them is seen.
+  const modules = [
+    "package rules.bugs.a\nreport contains 1 if input.on\nhelper := 2",
+    "package rules.bugs.b\nother := 3",
+    "package rules.style.c\nreport contains 2 if input.on",
+    `package q
+found := {[c, t] | data.rules[c][t].report}
+replaced := x if { x := {[c, t, r] | r := data.rules[c][t].report} with data.rules.style.c.report as {9} }
+`,
+  ];
+  const data = { rules: { base: { d: { report: [5] } } } };
+  it("reads report wherever it is defined", () => {
+    expect(valueOf(modules, "q/found", { on: true })).toEqual([["bugs", "a"], ["style", "c"]]);
+  });
+  it("includes base documents and with replacements", () => {
+    const compiled = compile({ modules: modules.map((source, i) => ({ file: `m${i}.rego`, source })), entrypoints: ["q/found", "q/replaced"] });
+    const policy = loadPolicySync(compiled.wasm!);
+    policy.setData(data);
+    expect(policy.evaluate({ on: true }, "q/found")).toEqual([{ result: [["base", "d"], ["bugs", "a"], ["style", "c"]] }]);
+    expect(policy.evaluate({ on: true }, "q/replaced")).toEqual([{ result: [["base", "d", [5]], ["bugs", "a", [1]], ["style", "c", [9]]] }]);
   });
 });
