@@ -567,6 +567,17 @@ cors_refs[address] contains concat(".", ["aws_s3_bucket", match[1]]) if {
 	some match in regex.find_all_string_submatch_n(`\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.(?:id|bucket)\}`, raw, 1)
 }
 
+# CDKTF iterators: `for_each = "${aws_s3_bucket.x}"` with `bucket = "${each.value.id}"` covers x's instances.
+cors_refs[address] contains concat(".", ["aws_s3_bucket", match[1]]) if {
+	kind == "config"
+	some address, instance in instances
+	instance.type == "aws_s3_bucket_cors_configuration"
+	regex.match(`^\$\{each\.value\.(?:id|bucket)\}$`, object.get(instance.after, "bucket", ""))
+	for_each := object.get(instance.after, "for_each", "")
+	is_string(for_each)
+	some match in regex.find_all_string_submatch_n(`^\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\}$`, for_each, 1)
+}
+
 # Instance keys a CORS configuration's own references name (`aws_s3_bucket.x["k"].id` → x: "k").
 explicit_keys[config_address] contains [concat("", [prefix, "aws_s3_bucket.", m[1]]), key] if {
 	some prefix, mod in config_modules
@@ -604,7 +615,33 @@ cors_targets[address] contains bucket if {
 	some bucket in bucket_by_config[target]
 	same_module_instance(config.module_address, buckets[bucket].module_address)
 	same_instance(config, target, buckets[bucket].index)
+	named_module_instance(config, buckets[bucket].module_address)
 }
+
+# Module instances a CORS configuration's reference names (`module.team["red"].bucket_id` from the root →
+# `module.team["red"]`), as absolute module addresses.
+module_instance_refs[config_address] contains instance if {
+	some prefix, mod in config_modules
+	some res in mod.resources
+	res.type == "aws_s3_bucket_cors_configuration"
+	config_address := concat("", [prefix, res.address])
+	some ref in res.expressions.bucket.references
+	some m in regex.find_all_string_submatch_n(`^(module\.[A-Za-z0-9_-]+\[(?:"[^"]*"|[0-9]+)\])`, ref, 1)
+	instance := m[1]
+}
+
+# A configuration whose reference names a module instance pairs only with buckets inside that instance.
+named_module_instance(config, _) if not module_instance_refs[config.config_address]
+
+named_module_instance(config, bucket_module) if {
+	some relative in module_instance_refs[config.config_address]
+	instance := concat("", [config.module_address, dot_if(config.module_address != ""), relative])
+	within_module(bucket_module, instance)
+}
+
+within_module(address, instance) if address == instance
+
+within_module(address, instance) if startswith(address, concat("", [instance, "."]))
 
 # Under a `for_each`/`count` module, a configuration and a bucket pair only within one module instance (or with
 # a bucket of an enclosing or enclosed module).
