@@ -1,13 +1,13 @@
 /**
  * Takes the one definition of what S3's PutBucketCors accepts (constructs/s3-cors-limits.json, which the constructs'
  * synth-time validation imports) and produces the policy module that carries the same limits
- * (policies/gtcors/s3_limits.rego). `npm run build:policy` writes it; a test fails when the two differ.
+ * (policies/gtcors/limits.rego). `npm run build:policy` writes it; a test fails when the two differ.
  */
 import * as path from "path";
 import limits from "../constructs/s3-cors-limits.json";
 import { PROJECT_ROOT } from "./terraform-env";
 
-export const S3_LIMITS_MODULE = path.join(PROJECT_ROOT, "policies", "gtcors", "s3_limits.rego");
+export const S3_LIMITS_MODULE = path.join(PROJECT_ROOT, "policies", "gtcors", "limits.rego");
 
 export function s3LimitsRego(): string {
   return [
@@ -16,7 +16,7 @@ export function s3LimitsRego(): string {
     "# description: |",
     "#   Generated from constructs/s3-cors-limits.json by scripts/s3-limits-rego.ts (`npm run build:policy`); the",
     "#   constructs validate rules against the same file. Do not edit by hand.",
-    "package gtcors.s3_limits",
+    "package gtcors.limits",
     "",
     "import rego.v1",
     "",

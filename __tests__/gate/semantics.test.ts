@@ -14,7 +14,8 @@ import { LocalS3, startLocalS3 } from "../../local-s3";
 import { terraformEnvironment } from "../../scripts/terraform-env";
 import { CorsState, ORDERING_BUCKETS, planSemantics, REJECTED_BUCKETS, SemanticsPlans, SEMANTICS } from "./semantics-plans";
 
-jest.setTimeout(900_000);
+// Under a loaded machine each terraform run takes far longer than its usual few seconds.
+jest.setTimeout(1_800_000);
 
 let s3: LocalS3;
 let work: string;
@@ -220,15 +221,13 @@ describe("rules S3 rejects", () => {
     expect(passes(result)).toEqual(['aws_s3_bucket.b["accepted"]']);
   });
 
-  it("agrees with the endpoint where it validates like S3: the apply fails and those buckets end without CORS", () => {
+  it("agrees with the endpoint: the apply fails, and exactly the buckets the gate fails end without CORS", () => {
     expect(plans.rejectedApplyCode).toBe(1);
     const gateSays = verdicts(gate(plans.rejected), REJECTED_BUCKETS);
-    const strict = ["gt-rej-accepted", "gt-rej-patch", "gt-rej-lower-case", "gt-rej-no-method"];
-    expect(endStates(plans.afterRejected, strict)).toEqual(Object.fromEntries(strict.map((b) => [b, gateSays[b]])));
-    // s3rver is laxer than S3 here: it stores an origin or an allowed header with two "*" (S3 answers
-    // InvalidRequest, "AllowedOrigin ... can not have more than one wildcard"), so these buckets keep their CORS
-    // on the local endpoint while the gate, following S3, fails them.
-    expect(endStates(plans.afterRejected, ["gt-rej-two-wildcard", "gt-rej-header"])).toEqual({ "gt-rej-two-wildcard": "pass", "gt-rej-header": "pass" });
-    expect([gateSays["gt-rej-two-wildcard"], gateSays["gt-rej-header"]]).toEqual(["fail", "fail"]);
+    expect(endStates(plans.afterRejected, REJECTED_BUCKETS)).toEqual(gateSays);
+    expect(Object.values(gateSays).filter((v) => v === "fail")).toHaveLength(5);
+    // The rule without a method never reaches the endpoint: the provider's AWS SDK refuses a CORSRule without
+    // AllowedMethods before sending it. The others are refused by s3rver as S3 refuses them (InvalidRequest).
   });
+
 });

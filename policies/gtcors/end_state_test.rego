@@ -10,7 +10,6 @@ import rego.v1
 
 import data.gtcors
 import data.gtcors.resources
-import data.gtcors.s3_accepts
 
 get_rule := {"allowed_methods": ["GET"], "allowed_origins": ["*"]}
 
@@ -174,21 +173,6 @@ test_data_source_lookup_links_by_name if {
 	r := gtcors.report with input as p
 	r.findings == []
 	r.buckets[0].compliant == true
-}
-
-test_s3_rejects_what_its_limits_exclude if {
-	s3_accepts.rejections([get_rule]) == []
-	count(s3_accepts.rejections([{"allowed_methods": ["PATCH"], "allowed_origins": ["*"]}])) == 1
-	count(s3_accepts.rejections([{"allowed_methods": ["get"], "allowed_origins": ["*"]}])) == 1
-	count(s3_accepts.rejections([{"allowed_methods": [], "allowed_origins": []}])) == 2
-	count(s3_accepts.rejections([{"allowed_methods": ["GET"], "allowed_origins": ["https://*.*.example.com"]}])) == 1
-	count(s3_accepts.rejections([{"allowed_methods": ["GET"], "allowed_origins": ["*"], "allowed_headers": ["a*b*"]}])) == 1
-	s3_accepts.rejections([get_rule | some _ in numbers.range(1, 101)]) == ["101 rules (S3 takes at most 100)"]
-	s3_accepts.rejections([get_rule | some _ in numbers.range(1, 100)]) == []
-}
-
-test_cdktf_tokens_are_not_values if {
-	s3_accepts.rejections([{"allowed_methods": ["${var.m}"], "allowed_origins": "${var.o}"}]) == []
 }
 
 test_rejected_rules_fail_the_bucket if {

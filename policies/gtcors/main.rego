@@ -12,7 +12,7 @@ import data.gtcors.cors
 import data.gtcors.pack
 import data.gtcors.requirements
 import data.gtcors.resources
-import data.gtcors.s3_accepts
+import data.gtcors.rejections
 import data.gtcors.shape
 import data.gtcors.source
 
@@ -90,7 +90,7 @@ subjects[address] := subject if {
 		"inline_put": bucket.inline_put,
 		"rejected": array.concat(
 			inline_rejections(bucket),
-			[sprintf("%s: %s", [c, reason]) | some c in sort([c | some c in configs]); some reason in s3_accepts.rejections(resources.cors_configs[c].raw_rules)],
+			[sprintf("%s: %s", [c, reason]) | some c in sort([c | some c in configs]); some reason in rejections.rejections(resources.cors_configs[c].raw_rules)],
 		),
 		"rules": array.concat(
 			inline_rules(bucket),
@@ -119,7 +119,7 @@ subjects[address] := subject if {
 		"configs": configs,
 		"inline": false,
 		"inline_put": false,
-		"rejected": [sprintf("%s: %s", [c, reason]) | some c in sort([c | some c in configs]); some reason in s3_accepts.rejections(resources.cors_configs[c].raw_rules)],
+		"rejected": [sprintf("%s: %s", [c, reason]) | some c in sort([c | some c in configs]); some reason in rejections.rejections(resources.cors_configs[c].raw_rules)],
 		"rules": [rule | some c in sort([c | some c in configs]); some rule in resources.cors_configs[c].rules],
 	}
 }
@@ -160,7 +160,7 @@ judged(bucket) if resources.cors_touched[bucket.name]
 
 inline_rejections(bucket) := [sprintf("inline cors_rule of %s: %s", [bucket.address, reason]) |
 	bucket.inline_configured
-	some reason in s3_accepts.rejections(bucket.inline_raw)
+	some reason in rejections.rejections(bucket.inline_raw)
 ]
 
 inline_rules(bucket) := bucket.inline_rules if bucket.inline_configured

@@ -1,15 +1,15 @@
 # METADATA
 # title: Rules S3 rejects
 # description: |
-#   PutBucketCors rejects a whole configuration when one rule breaks S3's limits (s3_limits.rego, generated from
+#   PutBucketCors rejects a whole configuration when one rule breaks S3's limits (limits.rego, generated from
 #   the file the constructs validate against): the apply fails and the bucket is left without that CORS.
 #   Rules are read as Terraform writes them, before the gate's own normalising (methods are case-sensitive).
-package gtcors.s3_accepts
+package gtcors.rejections
 
 import rego.v1
 
 import data.gtcors.resources
-import data.gtcors.s3_limits.limits
+import data.gtcors.limits.limits
 
 # Why S3 rejects a list of `cors_rule` blocks; empty when it accepts them.
 rejections(rules) := sort(array.concat(too_many(rules), [reason |

@@ -3,7 +3,7 @@
 # description: |
 #   Generated from constructs/s3-cors-limits.json by scripts/s3-limits-rego.ts (`npm run build:policy`); the
 #   constructs validate rules against the same file. Do not edit by hand.
-package gtcors.s3_limits
+package gtcors.limits
 
 import rego.v1
 
