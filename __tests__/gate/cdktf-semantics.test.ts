@@ -14,6 +14,7 @@ import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cor
 import { check } from "../../gate/cli";
 import { addGroundTruthCorsValidation } from "../../gate/cdktf-validation";
 import { expandPaths } from "../../gate/inputs";
+import { findings, passes } from "./gate-results";
 
 let work: string;
 
@@ -28,33 +29,29 @@ afterAll(async () => {
 const GET_RULE = [{ allowedMethods: ["GET"], allowedOrigins: ["*"] }];
 
 /** Synthesizes one stack into its own cdktf.out and returns the findings (`RULE address`) and passing buckets. */
-function synthAndGate(name: string, build: (stack: TerraformStack) => void): { findings: string[]; passes: string[]; stack: TerraformStack } {
+function synthAndGate(name: string, build: (stack: TerraformStack) => void): { found: string[]; passed: string[]; stack: TerraformStack } {
   const outdir = path.join(work, name);
   const app = new App({ outdir });
   const stack = new TerraformStack(app, name);
   build(stack);
   app.synth();
   const result = check([outdir], { cwd: work });
-  return {
-    findings: result.findings.map((f) => `${f.rule} ${f.address}`).sort(),
-    passes: result.buckets.filter((b) => b.compliant).map((b) => b.address).sort(),
-    stack,
-  };
+  return { found: findings(result), passed: passes(result), stack };
 }
 
 describe("CDKTF stacks with the raw provider classes", () => {
   it("reads the provider's defaultTags as the marking of every bucket it serves", () => {
-    const { findings, passes } = synthAndGate("default-tags", (stack) => {
+    const { found, passed } = synthAndGate("default-tags", (stack) => {
       new AwsProvider(stack, "aws", { region: "us-east-1", defaultTags: [{ tags: { "groundtruth:job-types": "image" } }] });
       new S3Bucket(stack, "protected", { bucket: "gt-dt-protected" });
       new S3BucketCorsConfiguration(stack, "cors", { bucket: "gt-dt-protected", corsRule: GET_RULE });
       new S3Bucket(stack, "bare", { bucket: "gt-dt-bare" });
     });
-    expect({ findings, passes }).toEqual({ findings: ["GTCORS-001 aws_s3_bucket.bare"], passes: ["aws_s3_bucket.protected"] });
+    expect({ found, passed }).toEqual({ found: ["GTCORS-001 aws_s3_bucket.bare"], passed: ["aws_s3_bucket.protected"] });
   });
 
   it("cannot tell about a tag map that is a token (Fn.merge) or a marking value that is one (Fn.lower)", () => {
-    const { findings } = synthAndGate("token-tags", (stack) => {
+    const { found } = synthAndGate("token-tags", (stack) => {
       new AwsProvider(stack, "aws", { region: "us-east-1" });
       const kind = new TerraformVariable(stack, "kind", { type: "string", default: "IMAGE" });
       const base = new TerraformVariable(stack, "base", { type: "map(string)", default: {} });
@@ -62,11 +59,11 @@ describe("CDKTF stacks with the raw provider classes", () => {
       new S3Bucket(stack, "lowered", { bucket: "gt-tok-lowered", tags: { "groundtruth:job-types": Fn.lower(kind.stringValue) } });
       new S3Bucket(stack, "plain", { bucket: "gt-tok-plain", tags: { team: "vision" } });
     });
-    expect(findings).toEqual(["GTCORS-012 aws_s3_bucket.lowered", "GTCORS-012 aws_s3_bucket.merged"]);
+    expect(found).toEqual(["GTCORS-012 aws_s3_bucket.lowered", "GTCORS-012 aws_s3_bucket.merged"]);
   });
 
   it("judges buckets made with an iterator as one marked resource, linked to its CORS by the iterator's reference", () => {
-    const { findings } = synthAndGate("iterator", (stack) => {
+    const { found } = synthAndGate("iterator", (stack) => {
       new AwsProvider(stack, "aws", { region: "us-east-1" });
       const names = TerraformIterator.fromList(["a", "b"]);
       const buckets = new S3Bucket(stack, "shards", {
@@ -80,15 +77,15 @@ describe("CDKTF stacks with the raw provider classes", () => {
     });
     // The configuration's bucket is `${each.value.id}` over aws_s3_bucket.shards: cdk.tf.json records no
     // instances, so the gate links the resources, not instances; the bucket nothing covers still fails.
-    expect(findings).toEqual(["GTCORS-001 aws_s3_bucket.uncovered"]);
+    expect(found).toEqual(["GTCORS-001 aws_s3_bucket.uncovered"]);
   });
 
   it("cannot see inside a TerraformHclModule, so it cannot pass the stack", () => {
-    const { findings, stack } = synthAndGate("hcl-module", (s) => {
+    const { found, stack } = synthAndGate("hcl-module", (s) => {
       new AwsProvider(s, "aws", { region: "us-east-1" });
       new TerraformHclModule(s, "buckets", { source: "terraform-aws-modules/s3-bucket/aws", variables: { bucket: "gt-mod" } });
     });
-    expect(findings).toEqual(["GTCORS-012 module.buckets"]);
+    expect(found).toEqual(["GTCORS-012 module.buckets"]);
     // Synth-time validation says the same.
     expect(addGroundTruthCorsValidation(stack).validate().join("\n")).toMatch(/GTCORS-012 module\.buckets: cannot tell what module\.buckets creates/);
   });

@@ -12,6 +12,7 @@ import { check } from "../../gate/cli";
 import { GateResult } from "../../gate/report";
 import { LocalS3, startLocalS3 } from "../../local-s3";
 import { terraformEnvironment } from "../../scripts/terraform-env";
+import { findings, passes } from "./gate-results";
 import { CorsState, ORDERING_BUCKETS, planSemantics, REJECTED_BUCKETS, SemanticsPlans, SEMANTICS } from "./semantics-plans";
 
 // Under a loaded machine each terraform run takes far longer than its usual few seconds.
@@ -37,17 +38,6 @@ afterAll(async () => {
 
 function gate(file: string, data?: string): GateResult {
   return check([file], { cwd: work, data });
-}
-
-function findings(result: GateResult): string[] {
-  return result.findings.map((f) => `${f.rule} ${f.address}`).sort();
-}
-
-function passes(result: GateResult): string[] {
-  return result.buckets
-    .filter((b) => b.compliant)
-    .map((b) => b.address)
-    .sort();
 }
 
 /** Bucket name → "fail" when the gate reports an error for it (on the bucket or its CORS configuration), else "pass". */

@@ -34,9 +34,6 @@ instances[rc.address] := instance if {
 instances[r.address] := instance if {
 	kind == "plan"
 	some [r, module_address] in prior_resources
-	r.mode == "managed"
-	r.type in tracked_types
-	object.get(r, "deposed_key", null) == null
 	not changed_addresses[r.address]
 	values := object_or_empty(object.get(r, "values", null))
 	instance := {
@@ -96,45 +93,58 @@ changed_addresses contains rc.address if {
 	rc.type in tracked_types
 }
 
-# prior_state's module tree, as (resource, module address) pairs, six modules deep (Rego has no recursion; deeper
+# prior_state's module tree: address → (resource, module address), six modules deep (Rego has no recursion; deeper
 # trees are rare, and their resources are then judged from resource_changes only).
-prior_resources contains [r, ""] if {
+prior_resources[r.address] := [r, ""] if {
 	some r in prior_root.resources
+	prior_tracked(r)
 }
 
-prior_resources contains [r, m.address] if {
+prior_resources[r.address] := [r, m.address] if {
 	some m in prior_children(prior_root)
 	some r in object.get(m, "resources", [])
+	prior_tracked(r)
 }
 
-prior_resources contains [r, m.address] if {
+prior_resources[r.address] := [r, m.address] if {
 	some m1 in prior_children(prior_root)
 	some m in prior_children(m1)
 	some r in object.get(m, "resources", [])
+	prior_tracked(r)
 }
 
-prior_resources contains [r, m.address] if {
+prior_resources[r.address] := [r, m.address] if {
 	some m1 in prior_children(prior_root)
 	some m2 in prior_children(m1)
 	some m in prior_children(m2)
 	some r in object.get(m, "resources", [])
+	prior_tracked(r)
 }
 
-prior_resources contains [r, m.address] if {
+prior_resources[r.address] := [r, m.address] if {
 	some m1 in prior_children(prior_root)
 	some m2 in prior_children(m1)
 	some m3 in prior_children(m2)
 	some m in prior_children(m3)
 	some r in object.get(m, "resources", [])
+	prior_tracked(r)
 }
 
-prior_resources contains [r, m.address] if {
+prior_resources[r.address] := [r, m.address] if {
 	some m1 in prior_children(prior_root)
 	some m2 in prior_children(m1)
 	some m3 in prior_children(m2)
 	some m4 in prior_children(m3)
 	some m in prior_children(m4)
 	some r in object.get(m, "resources", [])
+	prior_tracked(r)
+}
+
+# Managed buckets and CORS configurations, current objects only (a deposed one shares the address).
+prior_tracked(r) if {
+	r.mode == "managed"
+	r.type in tracked_types
+	object.get(r, "deposed_key", null) == null
 }
 
 prior_root := object_or_empty(object.get(object_or_empty(object.get(object_or_empty(object.get(document, "prior_state", null)), "values", null)), "root_module", null))
