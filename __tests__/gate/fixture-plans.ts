@@ -30,7 +30,7 @@ export interface FixturePlans {
 }
 
 /** The provider block every root shares, pointing at an S3 endpoint (planning creates never calls it). */
-function providerFile(endpoint: string): string {
+export function providerFile(endpoint: string): string {
   return `terraform {
   required_providers {
     aws = { source = "hashicorp/aws", version = "5.100.0" }
