@@ -4,7 +4,7 @@
  * interleaved runs, cold start included), peak memory of each, and how the gate's time per bucket grows.
  *   npm run bench -- gate                               1,000 and 10,000 buckets
  *   npm run bench:scale                                 1,000, 10,000, 50,000 and 100,000 buckets (minutes)
- *   tsx bench/gate.ts --sizes 1000,20000 --runs 5
+ *   tsx bench/gate.ts --sizes 1000,20000 --runs 5 [--policy other.wasm]
  */
 import { spawnSync } from "child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "fs";
@@ -33,10 +33,10 @@ function measure(args: string[], stdout: number | "ignore"): Run {
 
 const baseline = (file: string): Run => measure(["-e", "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'))", file], "ignore");
 
-function gate(file: string, report: string): Run {
+function gate(file: string, report: string, policy: string | undefined): Run {
   const out = openSync(report, "w");
   try {
-    return measure([CLI, "check", file, "--format", "json"], out);
+    return measure([CLI, "check", file, "--format", "json", ...(policy ? ["--policy", path.resolve(policy)] : [])], out);
   } finally {
     closeSync(out);
   }
@@ -55,7 +55,9 @@ function verdictProblem(report: string, buckets: number): string | null {
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : "n/a");
 
 function main(): void {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,10000" }, runs: { type: "string", default: "3" } } });
+  const { values } = parseArgs({
+    options: { sizes: { type: "string", default: "1000,10000" }, runs: { type: "string", default: "3" }, policy: { type: "string" } },
+  });
   const sizes = values.sizes.split(",").map(Number);
   const runs = Number(values.runs);
   const build = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.cli.json"], { cwd: ROOT, stdio: "inherit" });
@@ -84,7 +86,7 @@ function main(): void {
           peakBase = Math.max(peakBase, b.peakMiB);
           if (!baseBest || b.seconds < baseBest.seconds) baseBest = b;
         }
-        const g = gate(file, report);
+        const g = gate(file, report, values.policy);
         peakGate = Math.max(peakGate, g.peakMiB);
         if (g.status !== 0 && g.status !== 1) {
           verdict = `exit ${g.status}: ${g.stderr.trim().slice(0, 300)}`;
