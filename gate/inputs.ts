@@ -46,11 +46,13 @@ export function expandPaths(paths: readonly string[], cwd: string): string[] {
   return out;
 }
 
+/** A cdktf.out's `stacks/` wins over a `cdk.tf.json` beside it (left by an older single-stack cdktf), which would
+ * otherwise hide every current stack. */
 function findSynthOutputs(dir: string): string[] {
-  const direct = path.join(dir, "cdk.tf.json");
-  if (fs.existsSync(direct)) return [direct];
   const stacks = path.join(dir, "stacks");
-  const base = fs.existsSync(stacks) ? stacks : dir;
+  const direct = path.join(dir, "cdk.tf.json");
+  if (!isDirectory(stacks) && fs.existsSync(direct)) return [direct];
+  const base = isDirectory(stacks) ? stacks : dir;
   const out: string[] = [];
   for (const entry of fs.readdirSync(base, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const candidate = path.join(base, entry.name, "cdk.tf.json");
@@ -240,6 +242,10 @@ export function nestingDepth(bytes: Uint8Array, limit: number): number {
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return deepest;
+}
+
+function isDirectory(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

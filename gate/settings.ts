@@ -1,5 +1,6 @@
 /**
  * Reads the gate's data file (`--data`, JSON or YAML): `{ "groundtruth": { "origins", "buckets", "exceptions" } }`,
+ * where a bucket entry gives job_types (a Ground Truth bucket) or `"groundtruth": false` (not one),
  * the same document `opa eval` or conftest would be given. Unknown keys and wrong types are errors naming the
  * JSON path, so a typo cannot silently switch a check off.
  */
@@ -9,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 
 export class SettingsError extends Error {}
 
-const BUCKET_KEYS = new Set(["bucket", "address", "job_types", "roles"]);
+const BUCKET_KEYS = new Set(["bucket", "address", "job_types", "roles", "groundtruth"]);
 const EXCEPTION_KEYS = new Set(["bucket", "address", "rule", "reason"]);
 
 /** Reads and validates a data file; `file` is resolved against `cwd` and named as given in errors. */
@@ -50,7 +51,11 @@ export function validateSettings(file: string, doc: unknown): void {
     } else if (key === "buckets") {
       entries(value, at, BUCKET_KEYS, fail).forEach(([entry, eat]) => {
         if (typeof entry.bucket !== "string" && typeof entry.address !== "string") fail(eat, 'needs "bucket" (a name) or "address"');
-        if (!isStringArray(entry.job_types) || entry.job_types.length === 0) fail(`${eat}.job_types`, "expected a non-empty array of job types");
+        if (entry.groundtruth !== undefined && typeof entry.groundtruth !== "boolean") fail(`${eat}.groundtruth`, "expected true or false");
+        if (entry.groundtruth === false) {
+          // Settles a bucket whose marking the plan cannot tell: it is not a Ground Truth bucket.
+          if (entry.job_types !== undefined || entry.roles !== undefined) fail(eat, '"groundtruth": false takes no job_types or roles');
+        } else if (!isStringArray(entry.job_types) || entry.job_types.length === 0) fail(`${eat}.job_types`, "expected a non-empty array of job types");
         if (entry.roles !== undefined && !isStringArray(entry.roles)) fail(`${eat}.roles`, "expected an array of roles");
       });
     } else if (key === "exceptions") {

@@ -12,6 +12,7 @@ import { GateResult } from "../../gate/report";
 import { LocalS3, startLocalS3 } from "../../local-s3";
 import { terraformEnvironment } from "../../scripts/terraform-env";
 import { FIXTURES, FixturePlans, planFixtures } from "./fixture-plans";
+import { findings, passes } from "./gate-results";
 
 jest.setTimeout(300_000);
 
@@ -32,19 +33,6 @@ afterAll(async () => {
 
 function gate(file: string, data?: string): GateResult {
   return check([file], { cwd: work, data });
-}
-
-/** `RULE address` for each finding, sorted. */
-function findings(result: GateResult): string[] {
-  return result.findings.map((f) => `${f.rule} ${f.address}`).sort();
-}
-
-/** Addresses of the Ground Truth buckets the gate found compliant, sorted. */
-function passes(result: GateResult): string[] {
-  return result.buckets
-    .filter((b) => b.compliant)
-    .map((b) => b.address)
-    .sort();
 }
 
 function failing(result: GateResult): string[] {
