@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { constants } from "buffer";
 
 export interface GateInput {
   /** The file the document came from, as given (or relative to the working directory for expanded directories). */
@@ -102,6 +103,9 @@ function onlyWhitespace(bytes: Buffer): boolean {
   return true;
 }
 
+/** Past this many bytes a document cannot become one JS string (V8's limit): only the policy, in Wasm, reads it. */
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
+
 /** Nesting the gate accepts: Terraform's deepest documents (module trees, nested blocks) stay far below it, and
  * a limit keeps hostile nesting from exhausting the policy's stack. */
 export const MAX_DEPTH = 512;
@@ -117,6 +121,13 @@ export function describeUnreadable(input: GateInput): InputError {
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return new InputError(file, "is UTF-16 text (as PowerShell's `>` writes it); write it as UTF-8, e.g. `terraform show -json plan | Out-File -Encoding utf8NoBOM plan.json`");
+  }
+  if (bytes.length > MAX_STRING_LENGTH) {
+    const mb = (bytes.length / 1e6).toFixed(0);
+    return new InputError(
+      file,
+      `$: the policy could not read it (not JSON, or neither a Terraform plan nor Terraform JSON configuration); at ${mb} MB it is too long for the gate to say where (\`jq empty\` shows where JSON breaks)`,
+    );
   }
   const text = bytes.toString("utf8");
   let doc: unknown;

@@ -622,10 +622,27 @@ cors_targets[address] contains bucket if {
 	not is_string(config.bucket_name)
 	not ambiguous_targets[address]
 	some target in cors_refs[config.config_address]
-	some bucket in bucket_by_config[target]
-	same_module_instance(config.module_address, buckets[bucket].module_address)
+	some bucket in bucket_by_config_module[target][config.module_address]
 	same_instance(config, target, buckets[bucket].index)
 	named_module_instance(config, buckets[bucket].module_address)
+}
+
+cors_targets[address] contains bucket if {
+	some address, config in cors_configs
+	not is_string(config.bucket_name)
+	not ambiguous_targets[address]
+	some target in cors_refs[config.config_address]
+	count(split(target, ".")) != count(split(config.config_address, "."))
+	some module_address, in_module in bucket_by_config_module[target]
+	module_address != config.module_address
+	some bucket in in_module
+	same_module_instance(config.module_address, module_address)
+	same_instance(config, target, buckets[bucket].index)
+	named_module_instance(config, module_address)
+}
+
+bucket_by_config_module[bucket.config_address][bucket.module_address] contains address if {
+	some address, bucket in buckets
 }
 
 # Module instances a CORS configuration's reference names (`module.team["red"].bucket_id` from the root →
