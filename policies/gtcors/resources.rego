@@ -622,8 +622,8 @@ cors_targets[address] contains bucket if {
 	not is_string(config.bucket_name)
 	not ambiguous_targets[address]
 	some target in cors_refs[config.config_address]
-	some bucket in bucket_by_config_module[target][config.module_address]
-	same_instance(config, target, buckets[bucket].index)
+	some index in paired_indexes(config, target)
+	some bucket in bucket_by_instance[target][config.module_address][index]
 	named_module_instance(config, buckets[bucket].module_address)
 }
 
@@ -633,15 +633,17 @@ cors_targets[address] contains bucket if {
 	not ambiguous_targets[address]
 	some target in cors_refs[config.config_address]
 	count(split(target, ".")) != count(split(config.config_address, "."))
-	some module_address, in_module in bucket_by_config_module[target]
+	some module_address, in_module in bucket_by_instance[target]
 	module_address != config.module_address
-	some bucket in in_module
 	same_module_instance(config.module_address, module_address)
-	same_instance(config, target, buckets[bucket].index)
 	named_module_instance(config, module_address)
+	some index in paired_indexes(config, target)
+	some bucket in in_module[index]
 }
 
-bucket_by_config_module[bucket.config_address][bucket.module_address] contains address if {
+# Buckets by configuration address, module instance and instance key (null when neither count nor for_each), so
+# that pairing looks a configuration's bucket up instead of scanning every instance of a counted resource.
+bucket_by_instance[bucket.config_address][bucket.module_address][bucket.index] contains address if {
 	some address, bucket in buckets
 }
 
@@ -682,24 +684,15 @@ same_module_instance("", _) := true
 
 same_module_instance(_, "") := true
 
-# References drop the instance key under count/for_each: an explicit key in the reference pairs with that instance;
-# otherwise instances pair by equal keys (the configuration's own, or its module instance's), and an unindexed
-# bucket pairs with any configuration.
-same_instance(config, target, bucket_index) if {
-	some [keyed, key] in explicit_keys[config.config_address]
-	keyed == target
-	key == bucket_index
-}
-
-same_instance(config, target, null) if {
-	not has_explicit_key(config.config_address, target)
-}
-
-same_instance(config, target, bucket_index) if {
-	bucket_index != null
-	not has_explicit_key(config.config_address, target)
-	instance_key(config) == bucket_index
-}
+# The instance keys of target's buckets that config pairs with. References drop the instance key under
+# count/for_each: an explicit key in the reference pairs with that instance only; otherwise instances pair by equal
+# keys (the configuration's own, or its module instance's), and an unindexed bucket (null) with any configuration.
+paired_indexes(config, target) := keys if {
+	has_explicit_key(config.config_address, target)
+	keys := {key | some [keyed, key] in explicit_keys[config.config_address]; keyed == target}
+} else := keys if {
+	keys := {null, instance_key(config)}
+} else := {null}
 
 has_explicit_key(config_address, target) if {
 	some [keyed, _] in explicit_keys[config_address]
