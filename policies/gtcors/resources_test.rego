@@ -174,6 +174,23 @@ test_explicit_instance_key_in_a_reference if {
 	resources.configs_for_bucket == {`aws_s3_bucket.b[1]`: {"aws_s3_bucket_cors_configuration.c"}} with input as p
 }
 
+# A conditional reference to a resource with no instances (count = 0) leaves one target; the key the reference
+# names for the other resource must not pick an instance of this one.
+test_explicit_key_of_another_resource_is_ignored if {
+	refs := [`aws_s3_bucket.b[1].id`, `aws_s3_bucket.b[1]`, "aws_s3_bucket.b", `aws_s3_bucket.old[0].id`, `aws_s3_bucket.old[0]`, "aws_s3_bucket.old", "var.legacy"]
+	root := {"resources": [{
+		"address": "aws_s3_bucket_cors_configuration.c",
+		"type": "aws_s3_bucket_cors_configuration",
+		"expressions": {"bucket": {"references": refs}},
+	}]}
+	p := plan([
+		indexed(`aws_s3_bucket.b[0]`, "aws_s3_bucket", 0),
+		indexed(`aws_s3_bucket.b[1]`, "aws_s3_bucket", 1),
+		change("aws_s3_bucket_cors_configuration.c", "aws_s3_bucket_cors_configuration", ["create"], {}),
+	], root)
+	resources.configs_for_bucket == {`aws_s3_bucket.b[1]`: {"aws_s3_bucket_cors_configuration.c"}} with input as p
+}
+
 in_team(address, type, team_key) := object.union(
 	change(sprintf(`module.team["%s"].%s`, [team_key, address]), type, ["create"], {}),
 	{"module_address": sprintf(`module.team["%s"]`, [team_key])},
