@@ -110,7 +110,7 @@ function main(): void {
           fmt(mb, 1).padStart(9),
           fmt(gateS).padStart(8),
           (baseBest ? fmt(baseS) : "n/a (too long for a JS string)").padStart(12),
-          fmt(gateS / baseS).padStart(7) + "x",
+          (baseBest ? fmt(gateS / baseS) + "x" : "n/a").padStart(8),
           fmt(peakGate, 0).padStart(14),
           (baseBest ? fmt(peakBase, 0) : "n/a").padStart(19),
           `  ${verdict}`,
