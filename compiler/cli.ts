@@ -4,11 +4,11 @@
  *   regoc test [-v] [--run <regex>] <paths>…          (runs `test_*` rules, like `opa test`)
  *   regoc eval [-d <path>]… [-i input.json] <query>    (prints the result set as JSON)
  * `--strict-builtin-errors` makes builtin errors evaluation errors, in the module and in the host builtins.
- * Exit codes: 0 success, 1 compile errors / failed tests, 2 usage or unreadable input.
+ * Exit codes: 0 success, 1 compile errors / failed tests, 2 usage or unreadable input. Each command's help text
+ * sits beside the function that runs it.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs, ParseArgsConfig } from "util";
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { compile, CompileResult, SourceFile } from "./index";
 import { renderDiagnostic } from "./diagnostics";
@@ -16,6 +16,8 @@ import { parseModule } from "./syntax/parser";
 import { loadSources } from "./sources";
 import { writeBundle } from "./bundle";
 import { createHostBuiltins } from "./builtins/host";
+import { didYouMean, parseOptions, UsageError } from "../cli/options";
+import { packageVersion } from "../cli/package-version";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -26,7 +28,14 @@ export interface CliIO {
 const USAGE = `usage:
   regoc build -e <entrypoint> [-e …] [-o <policy.wasm|bundle.tar.gz>] [--strict-builtin-errors] <path>…
   regoc test [-v] [--run <regex>] [--strict-builtin-errors] <path>…
-  regoc eval [-d <path>]… [-i <input.json>] [--strict-builtin-errors] <query>`;
+  regoc eval [-d <path>]… [-i <input.json>] [--strict-builtin-errors] <query>
+
+\`regoc <command> --help\` shows a command's options and exit codes; \`regoc --version\` the version.`;
+
+const COMMANDS = ["build", "test", "eval"];
+
+/** A subcommand's help, printed by `regoc <command> --help` and after its usage errors. */
+const HELP: Record<string, string> = {};
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,29 +50,30 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       case undefined:
       case "-h":
       case "--help":
-        io.stdout(USAGE + "\n");
+        (command === undefined ? io.stderr : io.stdout)(USAGE + "\n");
         return command === undefined ? 2 : 0;
+      case "--version":
+        io.stdout(packageVersion() + "\n");
+        return 0;
       default:
-        io.stderr(`regoc: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
+        io.stderr(`regoc: unknown command ${JSON.stringify(command)}${didYouMean(command, [...COMMANDS, "--help", "--version"])}\n${USAGE}\n`);
         return 2;
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`regoc ${command}: ${e.message}\n${USAGE}\n`);
+      io.stderr(`regoc ${command}: ${e.message}\n(\`regoc ${command} --help\` for usage)\n`);
       return 2;
     }
     throw e;
   }
 }
 
-class UsageError extends Error {}
-
-function parse<O extends NonNullable<ParseArgsConfig["options"]>>(args: readonly string[], options: O) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+/** Parses a subcommand's options; true when --help was asked for and printed. */
+function parse(command: string, args: readonly string[], options: Parameters<typeof parseOptions>[1], io: CliIO) {
+  const parsed = parseOptions(args, { ...options, help: { type: "boolean", short: "h" } });
+  const help = parsed.values.help === true;
+  if (help) io.stdout(HELP[command] + "\n");
+  return { ...parsed, help };
 }
 
 /** Prints diagnostics with their source lines; returns whether compilation produced a module. */
@@ -73,13 +83,31 @@ function reportDiagnostics(result: CompileResult, modules: readonly SourceFile[]
   return result.wasm !== undefined;
 }
 
+HELP.build = `usage: regoc build -e <entrypoint> [-e …] [options] <path>…
+
+Compiles Rego v1 modules (.rego files, and data .json/.yaml files, found under each path) into one Wasm module
+following the OPA Wasm ABI, with one exported entrypoint per -e (e.g. gtcors/report).
+
+Options:
+  -e, --entrypoint <ref>     a rule or package to export, as a/b/c; repeatable; at least one
+  -o, --output <file>        policy.wasm (default), or a .tar.gz / .tgz for opa build's bundle layout
+  -t, --target wasm          the only target
+      --strict-builtin-errors  builtin errors are evaluation errors (as opa eval --strict-builtin-errors)
+  -h, --help                 show this help
+
+Exit codes:
+  0  module written
+  1  compile errors (each with file, line and column and the source line)
+  2  usage error, or a path that could not be read`;
+
 async function build(args: readonly string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(args, {
+  const { values, positionals, help } = parse("build", args, {
     entrypoint: { type: "string", short: "e", multiple: true },
     output: { type: "string", short: "o" },
     target: { type: "string", short: "t" },
     "strict-builtin-errors": { type: "boolean" },
-  });
+  }, io);
+  if (help) return 0;
   if (values.target !== undefined && values.target !== "wasm") throw new UsageError(`unsupported target ${values.target} (only wasm)`);
   const entrypoints = (values.entrypoint as string[] | undefined) ?? [];
   if (entrypoints.length === 0) throw new UsageError("at least one -e <entrypoint> is required");
@@ -129,12 +157,29 @@ function discoverTests(modules: readonly SourceFile[]): TestRule[] {
   return [...tests.values()];
 }
 
+HELP.test = `usage: regoc test [options] <path>…
+
+Runs the Rego unit tests under each path, like opa test: every rule named test_* is compiled as an entrypoint and
+passes when it evaluates to a value other than false.
+
+Options:
+  -v, --verbose              list every test with its result and time, not only failures
+  -r, --run <regex>          run only the tests whose name (data.pkg.test_x) matches
+      --strict-builtin-errors  builtin errors are evaluation errors
+  -h, --help                 show this help
+
+Exit codes:
+  0  every test passed
+  1  a test failed or errored, or the modules do not compile
+  2  usage error, an unreadable path, or no tests found`;
+
 function test(args: readonly string[], io: CliIO): number {
-  const { values, positionals } = parse(args, {
+  const { values, positionals, help } = parse("test", args, {
     verbose: { type: "boolean", short: "v" },
     run: { type: "string", short: "r" },
     "strict-builtin-errors": { type: "boolean" },
-  });
+  }, io);
+  if (help) return 0;
   const strict = values["strict-builtin-errors"] === true;
   if (positionals.length === 0) throw new UsageError("no .rego files or directories given");
   const sources = loadSources(positionals, io.cwd);
@@ -185,12 +230,29 @@ function formatDuration(micros: number): string {
   return micros >= 1000 ? `${(micros / 1000).toFixed(2)}ms` : `${micros}µs`;
 }
 
+HELP.eval = `usage: regoc eval [options] <query>
+
+Compiles the query (e.g. 'data.gtcors.report') with the modules and data under each -d path, evaluates it on the
+input and prints the result set as JSON ([] when undefined), like opa eval's.
+
+Options:
+  -d, --data <path>          a .rego or data file, or a directory of them; repeatable
+  -i, --input <file>         the input document (JSON)
+      --strict-builtin-errors  builtin errors are evaluation errors
+  -h, --help                 show this help
+
+Exit codes:
+  0  result set printed
+  1  compile or evaluation error
+  2  usage error, or an unreadable path or input`;
+
 function evaluate(args: readonly string[], io: CliIO): number {
-  const { values, positionals } = parse(args, {
+  const { values, positionals, help } = parse("eval", args, {
     data: { type: "string", short: "d", multiple: true },
     input: { type: "string", short: "i" },
     "strict-builtin-errors": { type: "boolean" },
-  });
+  }, io);
+  if (help) return 0;
   const strict = values["strict-builtin-errors"] === true;
   if (positionals.length !== 1) throw new UsageError("exactly one query is required");
   const sources = loadSources((values.data as string[] | undefined) ?? [], io.cwd);

@@ -3,10 +3,9 @@
  *   gt-cors check <plan.json | cdk.tf.json | cdktf.out dir>… [--data file] [--format text|json|sarif|junit|github]
  * Exit 0: every input read and evaluated, no error findings; 1: error findings (or warnings with
  * --fail-on-warning); 2: usage error, or an input that could not be read or evaluated. Results go to stdout,
- * errors to stderr.
+ * errors to stderr. Each command's help text sits beside the code that runs it.
  */
 import * as path from "path";
-import { parseArgs } from "util";
 import { describeUnreadable, expandPaths, InputError, readInput } from "./inputs";
 import { EvaluationError, GatePolicy, InputReport, StackExhaustedError, UnparseableInputError } from "./policy";
 import { readSettings, SettingsError } from "./settings";
@@ -16,6 +15,8 @@ import { formatJson } from "./format/json";
 import { formatSarif } from "./format/sarif";
 import { formatJunit } from "./format/junit";
 import { formatGithub } from "./format/github";
+import { didYouMean, parseOptions, UsageError } from "../cli/options";
+import { packageVersion } from "../cli/package-version";
 
 export interface GateIO {
   stdout: (text: string) => void;
@@ -24,11 +25,18 @@ export interface GateIO {
 }
 
 const FORMATS = ["text", "json", "sarif", "junit", "github"] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: gt-cors check <plan.json | cdk.tf.json | cdktf.out>… [--data <file>] [--format ${FORMATS.join("|")}] [--fail-on-warning] [--policy <policy.wasm>]`;
+const USAGE = `usage: gt-cors <command> [options]
 
-const VERSION = "0.1.0";
+Commands:
+  check      check Terraform plans, Terraform JSON or cdktf.out against the Ground Truth CORS policy
+
+Options:
+  -h, --help     show this help; \`gt-cors <command> --help\` shows a command's options and exit codes
+  --version      print the version of groundtruth-cors`;
+
+const COMMANDS = ["check"];
 
 export async function run(argv: readonly string[], io: GateIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,42 +45,69 @@ export async function run(argv: readonly string[], io: GateIO): Promise<number> 
     return 0;
   }
   if (command === "--version") {
-    io.stdout(VERSION + "\n");
+    io.stdout(packageVersion() + "\n");
     return 0;
   }
   if (command !== "check") {
-    io.stderr(`gt-cors: ${command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}`}\n${USAGE}\n`);
+    const problem = command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}${didYouMean(command, [...COMMANDS, "--help", "--version"])}`;
+    io.stderr(`gt-cors: ${problem}\n${USAGE}\n`);
     return 2;
   }
+  return runCheck(rest, io);
+}
+
+const CHECK_HELP = `usage: gt-cors check <input>… [options]
+
+Checks every input against the Ground Truth CORS policy and reports all of them in one run. An input is
+\`terraform show -json\` output (raw, or wrapped as {"plan": …} or {"terraform": …}), a synthesized cdk.tf.json,
+or a cdktf.out directory (every stack in it).
+
+Options:
+  -d, --data <file>      data file (JSON or YAML): origins, extra Ground Truth buckets, exceptions
+  -f, --format <format>  ${FORMATS.join(", ")} (default: text)
+      --fail-on-warning  exit 1 on warnings too
+      --policy <file>    a compiled policy module instead of the shipped policies/gtcors.wasm
+  -h, --help             show this help
+
+Exit codes:
+  0  every input was read and evaluated and no error was found (warnings are printed)
+  1  error findings (or warnings, with --fail-on-warning)
+  2  usage error, or an input that could not be read or trusted (nothing is reported then)`;
+
+const CHECK_USAGE = `usage: gt-cors check <plan.json | cdk.tf.json | cdktf.out>… [--data <file>] [--format ${FORMATS.join("|")}] [--fail-on-warning] [--policy <policy.wasm>]
+(\`gt-cors check --help\` for details)`;
+
+async function runCheck(args: readonly string[], io: GateIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        data: { type: "string", short: "d" },
-        format: { type: "string", short: "f", default: "text" },
-        policy: { type: "string" },
-        "fail-on-warning": { type: "boolean" },
-      },
+    parsed = parseOptions(args, {
+      data: { type: "string", short: "d" },
+      format: { type: "string", short: "f", default: "text" },
+      policy: { type: "string" },
+      "fail-on-warning": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     });
   } catch (e) {
-    io.stderr(`gt-cors check: ${(e as Error).message}\n${USAGE}\n`);
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`gt-cors check: ${e.message}\n${CHECK_USAGE}\n`);
     return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(CHECK_HELP + "\n");
+    return 0;
   }
   const { values, positionals } = parsed;
   const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    io.stderr(`gt-cors check: unknown format ${JSON.stringify(format)} (expected ${FORMATS.join(", ")})\n`);
+    io.stderr(`gt-cors check: unknown format ${JSON.stringify(format)} (expected ${FORMATS.join(", ")})${didYouMean(format, FORMATS)}\n`);
     return 2;
   }
   if (positionals.length === 0) {
-    io.stderr(`gt-cors check: no inputs given\n${USAGE}\n`);
+    io.stderr(`gt-cors check: no inputs given\n${CHECK_USAGE}\n`);
     return 2;
   }
   try {
-    const result = check(positionals, { data: values.data, policy: values.policy, cwd: io.cwd });
+    const result = check(positionals, { data: values.data as string | undefined, policy: values.policy as string | undefined, cwd: io.cwd });
     io.stdout(render(result, format as Format));
     const errors = result.findings.some((f) => f.severity === "error");
     const warnings = result.findings.some((f) => f.severity === "warning");
@@ -159,7 +194,7 @@ export function render(result: GateResult, format: Format): string {
     case "json":
       return formatJson(result);
     case "sarif":
-      return formatSarif(result, VERSION);
+      return formatSarif(result, packageVersion());
     case "junit":
       return formatJunit(result);
     case "github":
