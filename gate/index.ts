@@ -5,7 +5,7 @@
  */
 export { check, CheckOptions, render, run, GateIO } from "./cli";
 export { GatePolicy, EvaluationError, StackExhaustedError, UnparseableInputError, defaultPolicyPath, InputReport, ShapeError } from "./policy";
-export { InputError } from "./inputs";
+export { InputError, GateInput } from "./inputs";
 export { readSettings, validateSettings, SettingsError } from "./settings";
 export { Finding, ExceptedFinding, BucketStatus, RuleInfo, GateResult, Severity, Summary, summarize } from "./report";
 export { addGroundTruthCorsValidation, GroundTruthCorsValidation, GroundTruthCorsValidationOptions } from "./cdktf-validation";
