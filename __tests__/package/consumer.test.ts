@@ -120,7 +120,7 @@ describe("a user's CDKTF app", () => {
 
   it("uses the gate and the compiler as libraries", () => {
     const out = JSON.parse(ok(sh(process.execPath, ["dist/gate-api.js"], { cwd: app }), "node dist/gate-api.js").stdout);
-    expect(out).toEqual({ buckets: 2, findings: 0, json: { files: 1, buckets: 2, errors: 0, warnings: 0, exceptions: 0 }, wasmMagic: "0061736d" });
+    expect(out).toEqual({ buckets: 2, findings: 0, json: { files: 1, buckets: 2, errors: 0, warnings: 0, exceptions: 0 }, hostBuiltins: true, wasmMagic: "0061736d" });
   });
 
   it("runs npx regoc with no build step of its own", () => {

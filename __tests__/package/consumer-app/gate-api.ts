@@ -2,6 +2,7 @@
 // and the Rego compiler. Prints one JSON line for the test to read.
 import { check, render } from "groundtruth-cors/gate";
 import { compile } from "groundtruth-cors/compiler";
+import { hostBuiltins } from "groundtruth-cors/compiler/host-builtins";
 
 const result = check(["cdktf.out"], { cwd: process.cwd() });
 const compiled = compile({
@@ -13,6 +14,7 @@ process.stdout.write(
     buckets: result.buckets.length,
     findings: result.findings.length,
     json: JSON.parse(render(result, "json")).summary,
+    hostBuiltins: Object.keys(hostBuiltins).includes("time.now_ns"),
     wasmMagic: compiled.wasm ? Buffer.from(compiled.wasm.subarray(0, 4)).toString("hex") : null,
   }) + "\n",
 );
