@@ -1,10 +1,11 @@
 /**
- * `npm start -- --keep` as a user runs it: deploy progress is printed while cdktf runs, then the endpoint's address
+ * `npm start -- --keep` as a user runs it (the compiled script npm start runs, started directly so the exit status is
+ * its own and not npm's re-raised signal): deploy progress is printed while cdktf runs, then the endpoint's address
  * and credentials, which work against the running endpoint; SIGTERM (as a service manager or `kill` sends it) stops
  * the command with the endpoint closed, not orphaned.
  */
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import { PROJECT_ROOT } from "../../scripts/terraform-env";
 
 jest.setTimeout(420_000);
@@ -26,8 +27,9 @@ function waitFor(read: () => string, pattern: RegExp, exited: () => boolean, tim
 }
 
 it("prints progress, then the endpoint and credentials, and stops cleanly on SIGTERM", async () => {
-  // Its own process group, so a failing test can stop npm and everything under it.
-  const child = spawn("npm", ["start", "--", "--keep"], {
+  // Its own process group, so a failing test can stop it and everything under it.
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.app.json"], { cwd: PROJECT_ROOT, stdio: "pipe" });
+  const child = spawn(process.execPath, ["dist/scripts/deploy-example.js", "--keep"], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
