@@ -1,83 +1,133 @@
 /**
- * The plan-time gate on a generated plan of 10,000 Ground Truth buckets with their CORS configurations: the gate's
- * time (load the policy, read, evaluate) against reading + `JSON.parse` of the same file in the same process, as a
- * ratio of medians (aim: at most 3×), with where the gate's time goes and the peak memory of each, measured in a
- * fresh child process apiece. Run with `npm run bench -- gate`.
+ * The plan-time gate at scale: on generated plans shaped like real ones (bench/lib/gate-plan.ts), the time of a
+ * fresh `gt-cors check` process against a fresh process that reads and `JSON.parse`s the same file (min of
+ * interleaved runs, cold start included), peak memory of each, and how the gate's time per bucket grows.
+ *   npm run bench -- gate                               1,000 and 10,000 buckets
+ *   npm run bench:scale                                 1,000, 10,000, 50,000 and 100,000 buckets (minutes)
+ *   tsx bench/gate.ts --sizes 1000,20000 --runs 5 [--policy other.wasm]
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { check } from "../gate/cli";
-import { nestingDepth, MAX_DEPTH } from "../gate/inputs";
-import { GatePolicy } from "../gate/policy";
-import { generatePlan } from "./lib/gate-plan";
-import { median, ms } from "./lib/timing";
+import { parseArgs } from "util";
+import { sizesFor, uncoveredBuckets, writePlan } from "./lib/gate-plan";
 
-const BUCKETS = 10_000;
-const RUNS = 7;
+const ROOT = path.join(__dirname, "..");
+const CLI = path.join(ROOT, "bin", "gt-cors.js");
 
-const baseline = (file: string) => (): void => {
-  JSON.parse(readFileSync(file, "utf8"));
-};
-
-const gate = (file: string) => (): void => {
-  const result = check([file], { cwd: path.dirname(file) });
-  if (result.buckets.length !== BUCKETS || result.findings.length !== 0) throw new Error(`unexpected gate result: ${result.buckets.length} buckets, ${result.findings.length} findings`);
-};
-
-/** In a child process: one run of `mode`, then the process's peak resident memory in MiB. */
-function peakMemoryChild(mode: string, file: string): void {
-  (mode === "gate" ? gate(file) : baseline(file))();
-  process.stdout.write(String(process.resourceUsage().maxRSS / 1024));
+interface Run {
+  seconds: number;
+  peakMiB: number;
+  status: number | null;
+  stderr: string;
 }
 
-function peakMemory(mode: string, file: string): number {
-  const tsx = path.join(__dirname, "..", "node_modules", ".bin", "tsx");
-  const child = spawnSync(tsx, [__filename, "--peak-memory", mode, file], { encoding: "utf8" });
-  if (child.status !== 0) throw new Error(child.stderr);
-  return Number(child.stdout);
+/** One whole process under /usr/bin/time: wall seconds and peak resident memory. */
+function measure(args: string[], stdout: number | "ignore"): Run {
+  const child = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, ...args], { stdio: ["ignore", stdout, "pipe"], encoding: "utf8" });
+  const lines = child.stderr.trimEnd().split("\n");
+  const [seconds, kib] = lines.pop()!.split(" ").map(Number);
+  return { seconds, peakMiB: kib / 1024, status: child.status, stderr: lines.join("\n") };
 }
 
-function main(): void {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gate-bench-"));
+const baseline = (file: string): Run => measure(["-e", "JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'))", file], "ignore");
+
+function gate(file: string, report: string, policy: string | undefined): Run {
+  const out = openSync(report, "w");
   try {
-    const file = path.join(dir, "plan.json");
-    writeFileSync(file, generatePlan(BUCKETS));
-    const size = readFileSync(file).length;
-    console.log(`plan: ${BUCKETS} buckets + ${BUCKETS} CORS configurations, ${(size / 1e6).toFixed(1)} MB; median of ${RUNS} runs`);
-
-    const gateTimes: number[] = [];
-    const parseTimes: number[] = [];
-    baseline(file)();
-    gate(file)();
-    for (let i = 0; i < RUNS; i++) {
-      parseTimes.push(ms(baseline(file)));
-      gateTimes.push(ms(gate(file)));
-    }
-    const parse = median(parseTimes);
-    const total = median(gateTimes);
-
-    // Where the gate's time goes, measured the same way.
-    const bytes = readFileSync(file);
-    const read = median(Array.from({ length: RUNS }, () => ms(() => readFileSync(file))));
-    const depth = median(Array.from({ length: RUNS }, () => ms(() => nestingDepth(bytes, MAX_DEPTH))));
-    const load = median(Array.from({ length: RUNS }, () => ms(() => GatePolicy.load())));
-    const policy = GatePolicy.load();
-    const evaluate = median(Array.from({ length: RUNS }, () => ms(() => policy.evaluate({ file, bytes }))));
-
-    console.log(`read + JSON.parse: ${parse.toFixed(0)} ms`);
-    console.log(`gate (load policy, read, evaluate): ${total.toFixed(0)} ms`);
-    console.log(`  read ${read.toFixed(0)} ms, nesting check ${depth.toFixed(0)} ms, load policy ${load.toFixed(0)} ms, evaluate in Wasm (parse + policy) ${evaluate.toFixed(0)} ms`);
-    console.log(`ratio gate / (read + JSON.parse): ${(total / parse).toFixed(2)}x (aim <= 3x)`);
-    const peakParse = peakMemory("baseline", file);
-    const peakGate = peakMemory("gate", file);
-    console.log(`peak memory (fresh process each): read + JSON.parse ${peakParse.toFixed(0)} MiB, gate ${peakGate.toFixed(0)} MiB, ratio ${(peakGate / peakParse).toFixed(2)}x`);
+    return measure([CLI, "check", file, "--format", "json", ...(policy ? ["--policy", path.resolve(policy)] : [])], out);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    closeSync(out);
   }
 }
 
-const flag = process.argv.indexOf("--peak-memory");
-if (flag >= 0) peakMemoryChild(process.argv[flag + 1], process.argv[flag + 2]);
-else main();
+/** The gate must have judged every bucket, and failed exactly the ones the plan leaves without CORS. */
+function verdictProblem(report: string, buckets: number): string | null {
+  const result = JSON.parse(readFileSync(report, "utf8")) as { buckets: Array<{ address: string; compliant: boolean }> };
+  if (result.buckets.length !== buckets) return `judged ${result.buckets.length} of ${buckets} buckets`;
+  const failing = result.buckets.filter((b) => !b.compliant).map((b) => b.address).sort();
+  const expected = uncoveredBuckets(sizesFor(buckets)).sort();
+  if (failing.join("\n") !== expected.join("\n")) return `failed ${failing.length} buckets, expected the ${expected.length} without CORS`;
+  return null;
+}
+
+const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : "n/a");
+
+function main(): void {
+  const { values } = parseArgs({
+    options: { sizes: { type: "string", default: "1000,10000" }, runs: { type: "string", default: "3" }, policy: { type: "string" } },
+  });
+  const sizes = values.sizes.split(",").map(Number);
+  const runs = Number(values.runs);
+  const build = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.cli.json"], { cwd: ROOT, stdio: "inherit" });
+  if (build.status !== 0) throw new Error("tsc -p tsconfig.cli.json failed");
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gate-bench-"));
+  const rows: Array<{ buckets: number; gate: number }> = [];
+  let failed = false;
+  console.log(`fresh processes, min of ${runs} interleaved runs; gate = \`gt-cors check plan.json --format json\`, baseline = read + JSON.parse; aim: ratio <= 3x, growth <= 1`);
+  console.log("buckets   plan MB   gate s   baseline s   ratio   gate peak MiB   baseline peak MiB   verdict");
+  try {
+    for (const buckets of sizes) {
+      const file = path.join(dir, `plan-${buckets}.json`);
+      const fd = openSync(file, "w");
+      writePlan(sizesFor(buckets), (chunk) => writeSync(fd, chunk));
+      closeSync(fd);
+      const report = path.join(dir, "report.json");
+      let gateBest: Run | null = null;
+      let baseBest: Run | null = null;
+      let peakGate = 0;
+      let peakBase = 0;
+      let verdict = "right";
+      for (let i = 0; i < runs; i++) {
+        const b = baseline(file);
+        if (b.status === 0) {
+          peakBase = Math.max(peakBase, b.peakMiB);
+          if (!baseBest || b.seconds < baseBest.seconds) baseBest = b;
+        }
+        const g = gate(file, report, values.policy);
+        peakGate = Math.max(peakGate, g.peakMiB);
+        if (g.status !== 0 && g.status !== 1) {
+          verdict = `exit ${g.status}: ${g.stderr.trim().slice(0, 300)}`;
+          break;
+        }
+        const problem = verdictProblem(report, buckets);
+        if (problem) {
+          verdict = `WRONG: ${problem}`;
+          break;
+        }
+        if (!gateBest || g.seconds < gateBest.seconds) gateBest = g;
+      }
+      if (verdict !== "right") failed = true;
+      const gateS = gateBest?.seconds ?? NaN;
+      const baseS = baseBest?.seconds ?? NaN;
+      if (gateBest) rows.push({ buckets, gate: gateS });
+      const mb = statSync(file).size / 1e6;
+      console.log(
+        [
+          String(buckets).padStart(7),
+          fmt(mb, 1).padStart(9),
+          fmt(gateS).padStart(8),
+          (baseBest ? fmt(baseS) : "n/a (too long for a JS string)").padStart(12),
+          fmt(gateS / baseS).padStart(7) + "x",
+          fmt(peakGate, 0).padStart(14),
+          (baseBest ? fmt(peakBase, 0) : "n/a").padStart(19),
+          `  ${verdict}`,
+        ].join(" "),
+      );
+      rmSync(file);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (rows.length >= 2) {
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    const growth = last.gate / last.buckets / (first.gate / first.buckets);
+    console.log(`growth: gate time per bucket at ${last.buckets} / at ${first.buckets} = ${fmt(growth)} (linear or better: <= 1, cold start included)`);
+  }
+  if (failed) process.exit(1);
+}
+
+main();

@@ -19,10 +19,17 @@ export interface SourceFile {
   /** The name diagnostics and runtime errors use, e.g. `policies/gtcors.rego`. */
   file: string;
   source: string;
+  /** Rego v0 (`0`, OPA's `--v0-compatible`) or v1 (`1`); defaults to `CompileOptions.regoVersion`. */
+  regoVersion?: 0 | 1;
 }
 
 export interface CompileOptions {
   modules: readonly SourceFile[];
+  /**
+   * The Rego version of modules that do not say: 1 (default) or 0 for OPA 1.x's `--v0-compatible`. A v0 module
+   * that imports `rego.v1` is v1, and v0 and v1 modules may be compiled together, as OPA allows.
+   */
+  regoVersion?: 0 | 1;
   /**
    * Entrypoints as `opa build -e` takes them: `pkg/rule` or `data.pkg.rule`. Each evaluates the rule and
    * returns `[{"result": value}]`, or `[]` when undefined.
@@ -68,10 +75,24 @@ export function entrypointQuery(entrypoint: string): string | undefined {
 }
 
 export function compile(options: CompileOptions): CompileResult {
+  try {
+    return compileModules(options);
+  } catch (e) {
+    // Every stage recurses over terms and bodies; a policy nested beyond what the JS stack holds gets a
+    // diagnostic instead of an internal error.
+    if (e instanceof RangeError && /call stack/.test(e.message)) {
+      const message = "policy nests too deeply to compile (the JavaScript stack is exhausted); split the expression into several";
+      return { diagnostics: [diagnostic("rego_compile_error", message)] };
+    }
+    throw e;
+  }
+}
+
+function compileModules(options: CompileOptions): CompileResult {
   const diagnostics: Diagnostic[] = [];
   const modules: Module[] = [];
-  for (const { file, source } of options.modules) {
-    const parsed = parseModule(source, file);
+  for (const { file, source, regoVersion } of options.modules) {
+    const parsed = parseModule(source, file, { regoVersion: regoVersion ?? options.regoVersion ?? 1 });
     diagnostics.push(...parsed.diagnostics);
     if (parsed.module) modules.push(parsed.module);
   }

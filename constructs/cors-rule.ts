@@ -1,12 +1,14 @@
 /**
  * Takes CORS rules as users write them (aws-cdk's `CorsRule` shape) and produces validated rules, their canonical
  * identity for de-duplication, and the `cors_rule` blocks of `aws_s3_bucket_cors_configuration`.
- * The checks are the ones S3's PutBucketCors applies, so a bad rule fails at synth instead of at apply.
+ * The checks are the ones S3's PutBucketCors applies, so a bad rule fails at synth instead of at apply; their limits
+ * come from s3-cors-limits.json, which the policy gate reads too.
  */
 import { IConstruct } from "constructs";
 import { Token } from "cdktf";
 import { S3BucketCorsConfigurationCorsRule } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { ValidationError } from "./validation-error";
+import S3_LIMITS from "./s3-cors-limits.json";
 
 /** The HTTP methods S3 accepts in a CORS rule's `AllowedMethods`. */
 export enum HttpMethods {
@@ -46,9 +48,9 @@ export interface CorsRule {
 }
 
 /** S3 rejects a CORS configuration with more rules than this. */
-export const MAX_CORS_RULES = 100;
+export const MAX_CORS_RULES: number = S3_LIMITS.max_rules;
 
-const ALLOWED_METHODS = Object.values(HttpMethods).join(", ");
+const ALLOWED_METHODS = S3_LIMITS.allowed_methods.join(", ");
 
 /** Throws a ValidationError naming `prop` when the rule would be rejected by S3. */
 export function validateCorsRule(scope: IConstruct, prop: string, rule: CorsRule): void {
@@ -61,7 +63,7 @@ export function validateCorsRule(scope: IConstruct, prop: string, rule: CorsRule
       throw new ValidationError(scope, `${prop}.allowedMethods`, "a rule needs at least one method", ALLOWED_METHODS);
     }
     for (const method of methods) {
-      if (!Token.isUnresolved(method) && !(Object.values(HttpMethods) as string[]).includes(method)) {
+      if (!Token.isUnresolved(method) && !S3_LIMITS.allowed_methods.includes(method)) {
         throw new ValidationError(
           scope,
           `${prop}.allowedMethods`,
@@ -81,28 +83,29 @@ export function validateCorsRule(scope: IConstruct, prop: string, rule: CorsRule
         'origins such as "*" or "https://*.example.com", each with at most one "*"',
       );
     }
-    checkWildcards(scope, `${prop}.allowedOrigins`, origins, 'origins such as "*" or "https://*.example.com"');
+    checkWildcards(scope, `${prop}.allowedOrigins`, origins, S3_LIMITS.max_wildcards_per_origin, 'origins such as "*" or "https://*.example.com"');
   }
   if (rule.allowedHeaders !== undefined && !Token.isUnresolved(rule.allowedHeaders)) {
-    checkWildcards(scope, `${prop}.allowedHeaders`, rule.allowedHeaders, 'header names such as "*" or "x-amz-*"');
+    checkWildcards(scope, `${prop}.allowedHeaders`, rule.allowedHeaders, S3_LIMITS.max_wildcards_per_allowed_header, 'header names such as "*" or "x-amz-*"');
   }
   if (rule.maxAge !== undefined && !Token.isUnresolved(rule.maxAge)) {
     if (!Number.isInteger(rule.maxAge) || rule.maxAge < 0) {
       throw new ValidationError(scope, `${prop}.maxAge`, `${rule.maxAge} is not a whole number of seconds`, "integers >= 0");
     }
   }
-  if (rule.id !== undefined && !Token.isUnresolved(rule.id) && rule.id.length > 255) {
-    throw new ValidationError(scope, `${prop}.id`, `${rule.id.length} characters is too long`, "at most 255 characters");
+  if (rule.id !== undefined && !Token.isUnresolved(rule.id) && rule.id.length > S3_LIMITS.max_id_length) {
+    throw new ValidationError(scope, `${prop}.id`, `${rule.id.length} characters is too long`, `at most ${S3_LIMITS.max_id_length} characters`);
   }
 }
 
-function checkWildcards(scope: IConstruct, prop: string, values: string[], allowed: string): void {
+function checkWildcards(scope: IConstruct, prop: string, values: string[], max: number, allowed: string): void {
   for (const value of values) {
     if (Token.isUnresolved(value)) {
       continue;
     }
-    if (value.split("*").length > 2) {
-      throw new ValidationError(scope, prop, `"${value}" has more than one "*" wildcard`, `${allowed}, each with at most one "*"`);
+    if (value.split("*").length - 1 > max) {
+      const most = max === 1 ? "one" : String(max);
+      throw new ValidationError(scope, prop, `"${value}" has more than ${most} "*" wildcard`, `${allowed}, each with at most ${most} "*"`);
     }
   }
 }

@@ -1,12 +1,16 @@
 /**
  * `gt-cors`: the plan-time gate, a library first (`run(argv, io)` returns the exit code).
- *   gt-cors check <plan.json | cdk.tf.json | cdktf.out dir>… [--data file] [--format text|json|sarif|junit|github]
+ *   gt-cors check <plan.json | cdk.tf.json | cdktf.out dir | ->… [--data file] [--root dir] [--format text|json|sarif|junit|github]
  * Exit 0: every input read and evaluated, no error findings; 1: error findings (or warnings with
  * --fail-on-warning); 2: usage error, or an input that could not be read or evaluated. Results go to stdout,
  * errors to stderr. Each command's help text sits beside the code that runs it.
  */
 import * as path from "path";
-import { describeUnreadable, expandPaths, InputError, readInput } from "./inputs";
+import * as fs from "fs";
+import { describeUnreadable, expandPaths, InputError, readInput, STDIN } from "./inputs";
+import { checkIntegrity } from "./integrity";
+import { overreachingExceptions, settingsForInput } from "./exceptions";
+import { Locator, FindingLocation, relativePlace } from "./locations";
 import { EvaluationError, GatePolicy, InputReport, StackExhaustedError, UnparseableInputError } from "./policy";
 import { readSettings, SettingsError } from "./settings";
 import { Finding, GateResult } from "./report";
@@ -17,11 +21,14 @@ import { formatJunit } from "./format/junit";
 import { formatGithub } from "./format/github";
 import { didYouMean, parseOptions, UsageError } from "../cli/options";
 import { packageVersion } from "../cli/package-version";
+import { runManifest } from "./manifest/command";
 
 export interface GateIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
+  /** Standard input's bytes, for the input `-` (default: this process's stdin). */
+  stdin?: () => Buffer;
 }
 
 const FORMATS = ["text", "json", "sarif", "junit", "github"] as const;
@@ -31,12 +38,13 @@ const USAGE = `usage: gt-cors <command> [options]
 
 Commands:
   check      check Terraform plans, Terraform JSON or cdktf.out against the Ground Truth CORS policy
+  manifest   check every bucket a labeling job's input manifest reads, live in S3 or in Terraform plans
 
 Options:
   -h, --help     show this help; \`gt-cors <command> --help\` shows a command's options and exit codes
   --version      print the version of groundtruth-cors`;
 
-const COMMANDS = ["check"];
+const COMMANDS = ["check", "manifest"];
 
 export async function run(argv: readonly string[], io: GateIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -48,6 +56,7 @@ export async function run(argv: readonly string[], io: GateIO): Promise<number> 
     io.stdout(packageVersion() + "\n");
     return 0;
   }
+  if (command === "manifest") return runManifest(rest, io);
   if (command !== "check") {
     const problem = command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}${didYouMean(command, [...COMMANDS, "--help", "--version"])}`;
     io.stderr(`gt-cors: ${problem}\n${USAGE}\n`);
@@ -60,11 +69,12 @@ const CHECK_HELP = `usage: gt-cors check <input>… [options]
 
 Checks every input against the Ground Truth CORS policy and reports all of them in one run. An input is
 \`terraform show -json\` output (raw, or wrapped as {"plan": …} or {"terraform": …}), a synthesized cdk.tf.json,
-or a cdktf.out directory (every stack in it).
+a cdktf.out directory (every stack in it), or - for standard input.
 
 Options:
   -d, --data <file>      data file (JSON or YAML): origins, extra Ground Truth buckets, exceptions
   -f, --format <format>  ${FORMATS.join(", ")} (default: text)
+      --root <dir>       the Terraform root (or stack folder) findings point at (default: each input's directory)
       --fail-on-warning  exit 1 on warnings too
       --policy <file>    a compiled policy module instead of the shipped policies/gtcors.wasm
   -h, --help             show this help
@@ -74,7 +84,7 @@ Exit codes:
   1  error findings (or warnings, with --fail-on-warning)
   2  usage error, or an input that could not be read or trusted (nothing is reported then)`;
 
-const CHECK_USAGE = `usage: gt-cors check <plan.json | cdk.tf.json | cdktf.out>… [--data <file>] [--format ${FORMATS.join("|")}] [--fail-on-warning] [--policy <policy.wasm>]
+const CHECK_USAGE = `usage: gt-cors check <plan.json | cdk.tf.json | cdktf.out | ->… [--data <file>] [--root <dir>] [--format ${FORMATS.join("|")}] [--fail-on-warning] [--policy <policy.wasm>]
 (\`gt-cors check --help\` for details)`;
 
 async function runCheck(args: readonly string[], io: GateIO): Promise<number> {
@@ -84,6 +94,7 @@ async function runCheck(args: readonly string[], io: GateIO): Promise<number> {
       data: { type: "string", short: "d" },
       format: { type: "string", short: "f", default: "text" },
       policy: { type: "string" },
+      root: { type: "string" },
       "fail-on-warning": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     });
@@ -107,7 +118,13 @@ async function runCheck(args: readonly string[], io: GateIO): Promise<number> {
     return 2;
   }
   try {
-    const result = check(positionals, { data: values.data as string | undefined, policy: values.policy as string | undefined, cwd: io.cwd });
+    const result = check(positionals, {
+      data: values.data as string | undefined,
+      policy: values.policy as string | undefined,
+      root: values.root as string | undefined,
+      cwd: io.cwd,
+      stdin: io.stdin,
+    });
     io.stdout(render(result, format as Format));
     const errors = result.findings.some((f) => f.severity === "error");
     const warnings = result.findings.some((f) => f.severity === "warning");
@@ -124,8 +141,13 @@ async function runCheck(args: readonly string[], io: GateIO): Promise<number> {
 
 export interface CheckOptions {
   data?: string;
+  /** The data document itself, instead of a `data` file. */
+  settings?: Record<string, unknown>;
   policy?: string;
+  /** The Terraform root directory of the plans given (default: each plan file's directory). */
+  root?: string;
   cwd: string;
+  stdin?: () => Buffer;
 }
 
 /**
@@ -134,14 +156,22 @@ export interface CheckOptions {
  */
 export function check(paths: readonly string[], options: CheckOptions): GateResult {
   const files = expandPaths(paths, options.cwd);
-  const settings = options.data !== undefined ? readSettings(options.data, options.cwd) : {};
+  if (options.root !== undefined && !isDirectory(path.resolve(options.cwd, options.root))) throw new InputError(options.root, "--root: no such directory");
+  const settings = options.settings ?? (options.data !== undefined ? readSettings(options.data, options.cwd) : {});
+  const dataFile = options.data ?? "--data";
   const policy = GatePolicy.load(options.policy === undefined ? undefined : path.resolve(options.cwd, options.policy));
-  policy.setData(settings);
+  const locator = new Locator(options.cwd);
   const result: GateResult = { files: [], findings: [], exceptions: [], buckets: [], rules: policy.rules() };
-  for (const file of files) {
-    const input = readInput(file, options.cwd);
+  // Findings about the data file come from every input alike; each is reported once, against the data file.
+  const dataFindings = new Map<string, Finding>();
+  for (const given of files) {
+    const input = readInput(given, options.cwd, options.stdin);
+    const fromStdin = given === STDIN;
+    // Where the input sits decides which scoped exceptions apply to it.
+    const place = { file: fromStdin ? input.file : relativePlace(options.cwd, input.file), root: locator.rootOf(input.file, options.root, fromStdin) };
     let report: InputReport;
     try {
+      policy.setData(settingsForInput(settings, place));
       report = policy.evaluate(input);
     } catch (e) {
       if (e instanceof StackExhaustedError) throw new InputError(input.file, `$: nested too deeply for the policy to evaluate (${e.message})`);
@@ -149,18 +179,28 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
       throw e;
     }
     if (report.input.kind === null) throw describeUnreadable(input);
+    const problem = checkIntegrity(input.bytes);
+    if (problem !== null) throw new InputError(input.file, `${problem.path}: ${problem.message}`);
     if (report.errors.length > 0) {
       const [first, ...more] = report.errors;
       const others = more.length > 0 ? ` (and ${more.length} more: ${more.slice(0, 3).map((e) => e.path).join(", ")}${more.length > 3 ? ", …" : ""})` : "";
       throw new InputError(input.file, `${first.path}: ${first.message}${others}`);
     }
+    const dataError = report.data_errors?.[0];
+    if (dataError !== undefined) throw new SettingsError(`${dataFile}: ${dataError.path}: ${dataError.message} (in ${input.file})`);
+    const kind = report.input.kind === "config" ? "config" : "plan";
+    const locate = (address: string | null): FindingLocation => locator.locate(place.root, kind, address, report.constructs ?? {});
     result.files.push(input.file);
-    result.findings.push(...report.findings.map((f) => finding(f, input.file)));
-    result.exceptions.push(...report.exceptions.map((f) => ({ ...finding(f, input.file), reason: f.reason })));
+    for (const f of report.findings) {
+      if (f.rule === EXCEPTION_WITHOUT_REASON) dataFindings.set(f.message, finding(f, dataFile, { root: null, declaration: null, construct: null }));
+      else result.findings.push(finding(f, input.file, locate(f.address)));
+    }
+    result.exceptions.push(...report.exceptions.map((f) => ({ ...finding(f, input.file, locate(f.address)), reason: f.reason, exception: f.exception })));
     result.buckets.push(
       ...report.buckets.map((b) => ({ address: b.address, bucket: b.bucket, job_types: b.job_types, roles: b.roles, compliant: b.compliant, file: input.file })),
     );
   }
+  result.findings.push(...dataFindings.values(), ...overreachingExceptions(settings, result.exceptions, dataFile));
   // Code-unit order, not localeCompare: the same on every machine and locale, and fast on 10,000 buckets.
   const compare = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
   const order = (a: { file: string; address: string | null; rule?: string }, b: typeof a): number =>
@@ -171,8 +211,19 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
   return result;
 }
 
-/** The policy's finding with its file, keys in the order the JSON output documents. */
-function finding(f: Omit<Finding, "file">, file: string): Finding {
+/** The rule whose findings are about the data file's exceptions, not about an input. */
+const EXCEPTION_WITHOUT_REASON = "GTCORS-007";
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The policy's finding with its file and location, keys in the order the JSON output documents. */
+function finding(f: Omit<Finding, "file" | keyof FindingLocation>, file: string, location: FindingLocation): Finding {
   return {
     rule: f.rule,
     severity: f.severity,
@@ -184,6 +235,9 @@ function finding(f: Omit<Finding, "file">, file: string): Finding {
     missing: f.missing,
     fix: f.fix,
     file,
+    root: location.root,
+    declaration: location.declaration,
+    construct: location.construct,
   };
 }
 

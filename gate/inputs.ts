@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { constants } from "buffer";
 
 export interface GateInput {
   /** The file the document came from, as given (or relative to the working directory for expanded directories). */
@@ -23,10 +24,23 @@ export class InputError extends Error {
   }
 }
 
-/** Expands directories (cdktf.out, or a stack folder) into their `cdk.tf.json` files. */
+/** The name standard input goes by on the command line (`gt-cors check -`) and in messages. */
+export const STDIN = "-";
+export const STDIN_LABEL = "<stdin>";
+
+/**
+ * Expands directories (cdktf.out, or a stack folder) into their `cdk.tf.json` files. Anything that is not a
+ * regular file or directory (a FIFO, a device, a socket) is refused: reading it could block or never end, and
+ * standard input is read only when asked for by `-`.
+ */
 export function expandPaths(paths: readonly string[], cwd: string): string[] {
   const out: string[] = [];
   for (const p of paths) {
+    if (p === STDIN) {
+      if (out.includes(STDIN)) throw new InputError(STDIN_LABEL, "standard input (-) given twice");
+      out.push(p);
+      continue;
+    }
     const full = path.resolve(cwd, p);
     let stat: fs.Stats;
     try {
@@ -34,10 +48,11 @@ export function expandPaths(paths: readonly string[], cwd: string): string[] {
     } catch {
       throw new InputError(p, "no such file or directory");
     }
-    if (!stat.isDirectory()) {
+    if (stat.isFile()) {
       out.push(p);
       continue;
     }
+    if (!stat.isDirectory()) throw new InputError(p, `is ${specialFileKind(stat)}, not a regular file; give a file, or - to read standard input`);
     const found = findSynthOutputs(full);
     if (found.length === 0) throw new InputError(p, "directory holds no cdk.tf.json (expected a cdktf.out directory or a stack folder)");
     out.push(...found.map((f) => path.relative(cwd, f) || f));
@@ -45,11 +60,13 @@ export function expandPaths(paths: readonly string[], cwd: string): string[] {
   return out;
 }
 
+/** A cdktf.out's `stacks/` wins over a `cdk.tf.json` beside it (left by an older single-stack cdktf), which would
+ * otherwise hide every current stack. */
 function findSynthOutputs(dir: string): string[] {
-  const direct = path.join(dir, "cdk.tf.json");
-  if (fs.existsSync(direct)) return [direct];
   const stacks = path.join(dir, "stacks");
-  const base = fs.existsSync(stacks) ? stacks : dir;
+  const direct = path.join(dir, "cdk.tf.json");
+  if (!isDirectory(stacks) && fs.existsSync(direct)) return [direct];
+  const base = isDirectory(stacks) ? stacks : dir;
   const out: string[] = [];
   for (const entry of fs.readdirSync(base, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const candidate = path.join(base, entry.name, "cdk.tf.json");
@@ -58,10 +75,20 @@ function findSynthOutputs(dir: string): string[] {
   return out;
 }
 
-export function readInput(file: string, cwd: string): GateInput {
+function specialFileKind(stat: fs.Stats): string {
+  if (stat.isFIFO()) return "a FIFO (named pipe)";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  if (stat.isSocket()) return "a socket";
+  return "neither a regular file nor a directory";
+}
+
+/** Reads an input's bytes; `-` reads standard input through `readStdin` and is named `<stdin>` from then on. */
+export function readInput(given: string, cwd: string, readStdin: () => Buffer = () => fs.readFileSync(0)): GateInput {
+  const file = given === STDIN ? STDIN_LABEL : given;
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(path.resolve(cwd, file));
+    bytes = given === STDIN ? readStdin() : fs.readFileSync(path.resolve(cwd, file));
   } catch (e) {
     throw new InputError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -75,6 +102,9 @@ function onlyWhitespace(bytes: Buffer): boolean {
   for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
   return true;
 }
+
+/** Past this many bytes a document cannot become one JS string (V8's limit): only the policy, in Wasm, reads it. */
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 /** Nesting the gate accepts: Terraform's deepest documents (module trees, nested blocks) stay far below it, and
  * a limit keeps hostile nesting from exhausting the policy's stack. */
@@ -95,6 +125,13 @@ export function describeUnreadable(input: GateInput): InputError {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     // `terraform plan -out` writes a zip archive; only `terraform show -json` turns it into the JSON the gate reads.
     return new InputError(file, "is a binary Terraform plan file (`terraform plan -out`); convert it first: `terraform show -json " + file + " > plan.json`");
+  }
+  if (bytes.length > MAX_STRING_LENGTH) {
+    const mb = (bytes.length / 1e6).toFixed(0);
+    return new InputError(
+      file,
+      `$: the policy could not read it (not JSON, or neither a Terraform plan nor Terraform JSON configuration); at ${mb} MB it is too long for the gate to say where (\`jq empty\` shows where JSON breaks)`,
+    );
   }
   const text = bytes.toString("utf8");
   let doc: unknown;
@@ -233,6 +270,10 @@ export function nestingDepth(bytes: Uint8Array, limit: number): number {
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return deepest;
+}
+
+function isDirectory(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

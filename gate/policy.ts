@@ -17,6 +17,9 @@ export class EvaluationError extends Error {}
 /** The policy's own evaluation ran out of Wasm stack: the input is nested too deeply for it. */
 export class StackExhaustedError extends EvaluationError {}
 
+/** The evaluation needed more Wasm memory than the module may use (2 GiB, the most the SDK can address). */
+export class OutOfMemoryError extends EvaluationError {}
+
 type LoadedPolicy = ReturnType<typeof loadPolicySync>;
 
 /** A part of the input the policy cannot trust, by JSON path. */
@@ -25,12 +28,19 @@ export interface ShapeError {
   message: string;
 }
 
+/** What the policy knows about where a finding is: nothing of files, which only the gate sees. */
+type Unlocated<T> = Omit<T, "file" | "root" | "declaration" | "construct">;
+
 export interface InputReport {
   errors: ShapeError[];
-  findings: Array<Omit<Finding, "file">>;
-  exceptions: Array<Omit<ExceptedFinding, "file">>;
+  /** Errors in the data document found against this input (two entries for one bucket), by their data path. */
+  data_errors?: ShapeError[];
+  findings: Array<Unlocated<Finding>>;
+  exceptions: Array<Unlocated<ExceptedFinding>>;
   buckets: Array<Omit<BucketStatus, "file">>;
   input: { kind: string | null; location: string };
+  /** CDKTF construct paths of the configuration's buckets and CORS configurations, by address. */
+  constructs?: Record<string, string>;
 }
 
 /** The shipped module: next to the sources in a checkout, or in the package root when installed. */
@@ -69,8 +79,20 @@ export class GatePolicy {
   /** The policy's report on one input; `input.kind` is null when the policy found no plan or configuration. */
   evaluate(input: GateInput): InputReport {
     const { bytes } = input;
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const rs = this.run(buffer, REPORT_ENTRYPOINT) as Array<{ result: InputReport }>;
+    // A large file's Buffer owns its whole ArrayBuffer: hand that over as it is rather than copy hundreds of MB.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+    let rs: Array<{ result: InputReport }>;
+    try {
+      rs = this.run(buffer, REPORT_ENTRYPOINT) as Array<{ result: InputReport }>;
+    } catch (e) {
+      if (!(e instanceof OutOfMemoryError)) throw e;
+      const mb = (bytes.byteLength / 1e6).toFixed(0);
+      throw new OutOfMemoryError(
+        `${input.file}: the plan (${mb} MB) needs more memory than the policy module can use (2 GiB of Wasm memory); ` +
+          "split the root into smaller roots (for example one per module or team) and check each plan",
+      );
+    }
     if (rs.length !== 1) throw new EvaluationError(`${input.file}: the policy produced no report`);
     const report = rs[0].result;
     if (
@@ -90,8 +112,9 @@ export class GatePolicy {
     try {
       return this.policy.evaluate(input, entrypoint);
     } catch (e) {
-      if (e instanceof RangeError) throw new StackExhaustedError(`policy evaluation ran out of stack: ${e.message}`);
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new StackExhaustedError(`policy evaluation ran out of stack: ${e.message}`);
       if (errorText(e).startsWith(UNPARSEABLE_INPUT)) throw new UnparseableInputError(errorText(e));
+      if (errorText(e).startsWith(OUT_OF_MEMORY)) throw new OutOfMemoryError(errorText(e));
       throw new EvaluationError(`policy evaluation failed: ${errorText(e)}`);
     }
   }
@@ -99,6 +122,9 @@ export class GatePolicy {
 
 /** How compiled modules refuse input that is not JSON (rather than evaluating it as "no input"). */
 const UNPARSEABLE_INPUT = "opa_eval: input is not valid JSON";
+
+/** How compiled modules say their heap would pass 2 GiB. */
+const OUT_OF_MEMORY = "out of memory";
 
 /** The module could not parse the input; the caller explains where the JSON breaks. */
 export class UnparseableInputError extends EvaluationError {}

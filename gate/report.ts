@@ -16,12 +16,20 @@ export interface Finding {
   missing: string[];
   /** The CORS rule that fixes the finding, in Terraform's `cors_rule` attribute names. */
   fix: Record<string, unknown> | null;
-  /** The input file the finding came from. */
+  /** The input file the finding came from (the data file, for findings about the data file). */
   file: string;
+  /** The Terraform root directory (a plan's) or stack folder (a cdk.tf.json's); null for data-file findings. */
+  root: string | null;
+  /** The resource's `resource "type" "name"` block in the root's (or its module's) `.tf` files, when found. */
+  declaration: { file: string; line: number } | null;
+  /** The CDKTF construct path (`app/labeling/cors`), for findings in a cdk.tf.json. */
+  construct: string | null;
 }
 
 export interface ExceptedFinding extends Finding {
   reason: string;
+  /** The exception's index in the data file's `groundtruth.exceptions`. */
+  exception: number;
 }
 
 export interface BucketStatus {
@@ -64,6 +72,14 @@ export function summarize(result: GateResult): Summary {
     warnings: result.findings.filter((f) => f.severity === "warning").length,
     exceptions: result.exceptions.length,
   };
+}
+
+/** Where to open a finding, for people: `infra/a/main.tf:12`, `construct app/labeling/cors in cdktf.out/stacks/app`,
+ * or `root infra/a` when the block was not found; null for findings about the data file. */
+export function placeText(f: Finding): string | null {
+  if (f.declaration !== null) return `${f.declaration.file}:${f.declaration.line}`;
+  if (f.construct !== null) return `construct ${f.construct} in ${f.root}`;
+  return f.root === null ? null : `root ${f.root}`;
 }
 
 export function plural(n: number, word: string): string {

@@ -10,6 +10,7 @@ import { renderDiagnostic } from "../compiler/diagnostics";
 import { loadSources } from "../compiler/sources";
 import { PACK_ENTRYPOINT, REPORT_ENTRYPOINT } from "../gate/policy";
 import { PROJECT_ROOT } from "./terraform-env";
+import { S3_LIMITS_MODULE, s3LimitsRego } from "./s3-limits-rego";
 
 export const POLICY_DIR = path.join(PROJECT_ROOT, "policies");
 export const SHIPPED_POLICY = path.join(POLICY_DIR, "gtcors.wasm");
@@ -34,6 +35,13 @@ export function compilePolicy(): Uint8Array {
 }
 
 function main(argv: string[]): number {
+  const limitsModule = path.relative(process.cwd(), S3_LIMITS_MODULE);
+  const limitsCurrent = fs.existsSync(S3_LIMITS_MODULE) && fs.readFileSync(S3_LIMITS_MODULE, "utf8") === s3LimitsRego();
+  if (argv.includes("--check") && !limitsCurrent) {
+    process.stderr.write(`build:policy: ${limitsModule} is stale: it differs from constructs/s3-cors-limits.json; run \`npm run build:policy\` and commit it\n`);
+    return 1;
+  }
+  if (!limitsCurrent) fs.writeFileSync(S3_LIMITS_MODULE, s3LimitsRego());
   let wasm: Uint8Array;
   try {
     wasm = compilePolicy();

@@ -5,7 +5,7 @@
  * crossorigin="anonymous", shows the image as stored; without CORS the tool either gets no image or a rotated one.
  */
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { existsSync, promises as fs } from "fs";
+import { promises as fs } from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
@@ -13,16 +13,16 @@ import * as path from "path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { Browser, Page, chromium } from "playwright-core";
+import { Browser, Page } from "playwright-core";
 import { LabelingBucket, LabelingJobType } from "../../constructs";
 import { LocalS3, localS3Client, localS3ProviderConfig, startLocalS3 } from "../../local-s3";
 import { runTerraform } from "../../scripts/terraform-cli";
 import { terraformEnvironment } from "../../scripts/terraform-env";
 import { ROTATE_90_CLOCKWISE, jpegWithOrientation, readOrientation } from "./exif-jpeg";
+import { launchHeadlessChromium, requireChromium } from "./headless-chromium";
 
 jest.setTimeout(180_000);
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const STORED = { width: 120, height: 40 };
 const ROTATED = { width: STORED.height, height: STORED.width };
 const WITH_CORS = "gt-browser-with-cors";
@@ -92,9 +92,7 @@ async function showImage(bucket: string, crossorigin: boolean): Promise<ImageRes
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH`);
-  }
+  requireChromium();
   work = await fs.mkdtemp(path.join(os.tmpdir(), "groundtruth-browser-"));
   s3 = await startLocalS3();
   client = localS3Client(s3);
@@ -104,19 +102,7 @@ beforeAll(async () => {
     await client.send(new PutObjectCommand({ Bucket, Key: "photo.jpg", Body: photo, ContentType: "image/jpeg" }));
   }
   await servePage();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchHeadlessChromium();
   page = await browser.newPage();
 });
 

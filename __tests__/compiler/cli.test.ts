@@ -6,32 +6,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as zlib from "zlib";
-import { extract } from "tar-stream";
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
-import { run } from "../../compiler/cli";
-
-interface Outcome {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function regoc(cwd: string, ...argv: string[]): Promise<Outcome> {
-  let stdout = "";
-  let stderr = "";
-  const status = await run(argv, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { status, stdout, stderr };
-}
-
-function workspace(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "regoc-"));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+import { readBundleArchive } from "../../compiler/bundle-archive";
+import { regoc, workspace } from "../support/regoc-harness";
 
 const POLICY = `package limits
 
@@ -60,26 +37,6 @@ test_nothing_flagged if {
 }
 `;
 
-async function untar(file: string): Promise<Map<string, Buffer>> {
-  const entries = new Map<string, Buffer>();
-  const ex = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    ex.on("entry", (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        entries.set(header.name, Buffer.concat(chunks));
-        next();
-      });
-    });
-    ex.on("finish", resolve);
-    ex.on("error", reject);
-  });
-  ex.end(zlib.gunzipSync(fs.readFileSync(file)));
-  await done;
-  return entries;
-}
-
 describe("regoc build", () => {
   test("writes a module the SDK loads, with data from data.json beside the policy", async () => {
     const dir = workspace({ "policy/limits.rego": POLICY, "policy/limits/data.json": JSON.stringify({ max: 100 }) });
@@ -95,7 +52,7 @@ describe("regoc build", () => {
     const dir = workspace({ "policy/limits.rego": POLICY, "policy/limits/data.json": JSON.stringify({ max: 100 }) });
     expect((await regoc(dir, "build", "-e", "limits/too_big", "-o", "bundle.tar.gz", "policy")).status).toBe(0);
     const first = fs.readFileSync(path.join(dir, "bundle.tar.gz"));
-    const entries = await untar(path.join(dir, "bundle.tar.gz"));
+    const entries = await readBundleArchive(path.join(dir, "bundle.tar.gz"));
     expect([...entries.keys()].sort()).toEqual(["/.manifest", "/data.json", "/policy.wasm", "/policy/limits.rego"]);
     expect(JSON.parse(entries.get("/.manifest")!.toString())).toMatchObject({ wasm: [{ entrypoint: "limits/too_big", module: "/policy.wasm" }] });
     expect(JSON.parse(entries.get("/data.json")!.toString())).toEqual({ limits: { max: 100 } });
@@ -123,10 +80,10 @@ describe("regoc build", () => {
     [["test", "--verbse", "policy"], /unknown option --verbse; did you mean --verbose\?/],
     [["transmogrify"], /unknown command "transmogrify"/],
     [["biuld"], /unknown command "biuld"; did you mean build\?/],
-  ])("usage error %j exits 2", async (argv, message) => {
+  ])("usage error %j exits 2 (regoc test: 1, as opa test)", async (argv, message) => {
     const dir = workspace({ "policy/limits.rego": POLICY });
     const out = await regoc(dir, ...(argv as string[]));
-    expect(out.status).toBe(2);
+    expect(out.status).toBe(argv[0] === "test" ? 1 : 2);
     expect(out.stderr).toMatch(message);
   });
 });
@@ -136,17 +93,17 @@ describe("regoc test", () => {
     const dir = workspace({ "limits.rego": POLICY, "limits_test.rego": TESTS, "limits/data.json": JSON.stringify({ max: 100 }) });
     const out = await regoc(dir, "test", "-v", ".");
     expect(out.stderr).toBe("");
-    expect(out.stdout).toMatch(/limits_test\.rego:7: data\.limits_test\.test_flags_big_files: PASS/);
+    expect(out.stdout).toMatch(/limits_test\.rego:7:\ndata\.limits_test\.test_flags_big_files: PASS \(\S+\)\n/);
     expect(out.stdout).toMatch(/PASS: 2\/2/);
     expect(out.status).toBe(0);
   });
 
-  test("a failing test exits 1 and names its file and line", async () => {
+  test("a failing test exits 2 (as opa test) and names its file and line", async () => {
     const failing = TESTS.replace('{"b"}', '{"a"}');
     const dir = workspace({ "limits.rego": POLICY, "limits_test.rego": failing, "limits/data.json": JSON.stringify({ max: 100 }) });
     const out = await regoc(dir, "test", ".");
-    expect(out.status).toBe(1);
-    expect(out.stdout).toMatch(/limits_test\.rego:7: data\.limits_test\.test_flags_big_files: FAIL \(undefined\)/);
+    expect(out.status).toBe(2);
+    expect(out.stdout).toMatch(/limits_test\.rego:7:\ndata\.limits_test\.test_flags_big_files: FAIL \(\S+\)\n/);
     expect(out.stdout).not.toMatch(/test_nothing_flagged/);
     expect(out.stdout).toMatch(/FAIL: 1\/2/);
   });
@@ -157,14 +114,16 @@ describe("regoc eval", () => {
     const dir = workspace({ "limits.rego": POLICY, "limits/data.json": JSON.stringify({ max: 3 }), "input.json": JSON.stringify({ files: { x: 9 } }) });
     const out = await regoc(dir, "eval", "-d", ".", "-i", "input.json", "names := data.limits.too_big");
     expect(out.status).toBe(0);
-    expect(JSON.parse(out.stdout)).toEqual([{ names: ["x"] }]);
+    expect(JSON.parse(out.stdout)).toEqual({
+      result: [{ expressions: [{ value: true, text: "names := data.limits.too_big", location: { row: 1, col: 1 } }], bindings: { names: ["x"] } }],
+    });
   });
 
   test("--strict-builtin-errors turns a builtin error into an evaluation error with OPA's wording", async () => {
     const dir = workspace({ "input.json": JSON.stringify({ a: 1, b: 0, when: "yesterday" }) });
     const lenient = await regoc(dir, "eval", "-i", "input.json", "x := input.a / input.b");
     expect(lenient).toMatchObject({ status: 0 });
-    expect(JSON.parse(lenient.stdout)).toEqual([]);
+    expect(JSON.parse(lenient.stdout)).toEqual({});
     const strict = await regoc(dir, "eval", "--strict-builtin-errors", "-i", "input.json", "x := input.a / input.b");
     expect(strict.status).toBe(1);
     expect(strict.stderr).toMatch(/entrypoint:eval:1: eval_builtin_error: div: divide by zero/);
@@ -173,12 +132,12 @@ describe("regoc eval", () => {
     expect(host.status).toBe(1);
     expect(host.stderr).toMatch(/eval_builtin_error: time\.parse_rfc3339_ns: /);
     const hostLenient = await regoc(dir, "eval", "-i", "input.json", "x := time.parse_rfc3339_ns(input.when)");
-    expect(JSON.parse(hostLenient.stdout)).toEqual([]);
+    expect(JSON.parse(hostLenient.stdout)).toEqual({});
   });
 
   test("input that is not JSON exits 2 naming the file", async () => {
     const dir = workspace({ "limits.rego": POLICY, "input.json": "{ files: " });
-    const out = await regoc(dir, "eval", "-d", ".", "-i", "input.json", "x := 1");
+    const out = await regoc(dir, "eval", "-d", "limits.rego", "-i", "input.json", "x := 1");
     expect(out.status).toBe(2);
     expect(out.stderr).toMatch(/input\.json: not JSON/);
   });
@@ -186,9 +145,9 @@ describe("regoc eval", () => {
 
 describe("regoc help and version", () => {
   test.each([
-    ["build", ["--entrypoint <ref>", "--output <file>", ".tar.gz"]],
+    ["build", ["--entrypoint <entrypoint>", "--output <policy.wasm|bundle.tar.gz>"]],
     ["test", ["--verbose", "--run <regex>"]],
-    ["eval", ["--data <path>", "--input <file>"]],
+    ["eval", ["--data <path>", "--input <input.json>"]],
   ])("regoc %s --help lists the command's options and exit codes on stdout", async (command, options) => {
     const out = await regoc(os.tmpdir(), command, "--help");
     expect(out).toMatchObject({ status: 0, stderr: "" });

@@ -30,7 +30,7 @@ export interface FixturePlans {
 }
 
 /** The provider block every root shares, pointing at an S3 endpoint (planning creates never calls it). */
-function providerFile(endpoint: string): string {
+export function providerFile(endpoint: string): string {
   return `terraform {
   required_providers {
     aws = { source = "hashicorp/aws", version = "5.100.0" }
@@ -53,13 +53,13 @@ provider "aws" {
 `;
 }
 
-async function copyRoot(from: string, to: string, endpoint: string): Promise<void> {
+export async function copyRoot(from: string, to: string, endpoint: string): Promise<void> {
   await fs.cp(from, to, { recursive: true, filter: (src) => !src.endsWith(".json") });
   await fs.writeFile(path.join(to, "provider.tf"), providerFile(endpoint));
 }
 
 /** `terraform plan` then `show -json`; returns the plan JSON file's path. */
-async function plan(terraform: TerraformEnvironment, dir: string, name: string, extra: string[] = []): Promise<string> {
+export async function plan(terraform: TerraformEnvironment, dir: string, name: string, extra: string[] = []): Promise<string> {
   await runTerraform(terraform, dir, ["plan", "-input=false", "-no-color", "-lock=false", `-out=${name}.tfplan`, ...extra]);
   const shown = await runTerraform(terraform, dir, ["show", "-json", `${name}.tfplan`]);
   const file = path.join(dir, `${name}.json`);

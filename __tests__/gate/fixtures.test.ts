@@ -12,6 +12,7 @@ import { GateResult } from "../../gate/report";
 import { LocalS3, startLocalS3 } from "../../local-s3";
 import { terraformEnvironment } from "../../scripts/terraform-env";
 import { FIXTURES, FixturePlans, planFixtures } from "./fixture-plans";
+import { findings, passes } from "./gate-results";
 
 jest.setTimeout(300_000);
 
@@ -32,19 +33,6 @@ afterAll(async () => {
 
 function gate(file: string, data?: string): GateResult {
   return check([file], { cwd: work, data });
-}
-
-/** `RULE address` for each finding, sorted. */
-function findings(result: GateResult): string[] {
-  return result.findings.map((f) => `${f.rule} ${f.address}`).sort();
-}
-
-/** Addresses of the Ground Truth buckets the gate found compliant, sorted. */
-function passes(result: GateResult): string[] {
-  return result.buckets
-    .filter((b) => b.compliant)
-    .map((b) => b.address)
-    .sort();
 }
 
 function failing(result: GateResult): string[] {
@@ -308,5 +296,111 @@ describe("a CDKTF stack, before and after terraform plan", () => {
     for (const result of [gate(plans.cdktfPlan), gate(path.dirname(path.dirname(path.dirname(plans.cdktfConfig))))]) {
       expect({ findings: findings(result), passes: passes(result) }).toEqual({ findings: findings(fromConfig), passes: passes(fromConfig) });
     }
+  });
+});
+
+describe("findings point at a file a person can open", () => {
+  const shard = (result: GateResult) => result.findings.find((f) => f.address === "aws_s3_bucket.shards[2]")!;
+  const videoOutput = (result: GateResult) => result.findings.find((f) => f.address === "module.video.aws_s3_bucket.output")!;
+
+  it("locates a root resource and a child module's resource in the root's .tf files (the plan file's directory)", () => {
+    const result = gate(plans.platform);
+    expect(shard(result)).toMatchObject({ root: "labeling-platform", declaration: { file: "labeling-platform/main.tf", line: 29 }, construct: null, file: plans.platform });
+    expect(videoOutput(result)).toMatchObject({ root: "labeling-platform", declaration: { file: "labeling-platform/modules/video/main.tf", line: 7 } });
+  });
+
+  it("shows the place in every format: text `at:`, JSON, SARIF location and region, GitHub file= and line=, JUnit", async () => {
+    const text = (await exitCode(["check", plans.platform])).stdout;
+    expect(text).toContain("aws_s3_bucket.shards[2] GTCORS-001: ");
+    expect(text).toMatch(/aws_s3_bucket\.shards\[2\] GTCORS-001: [^\n]*\n {8}at: labeling-platform\/main\.tf:29\n/);
+
+    const json = JSON.parse((await exitCode(["check", plans.platform, "--format", "json"])).stdout);
+    expect(json.findings.find((f: { address: string }) => f.address === "aws_s3_bucket.shards[2]").declaration).toEqual({ file: "labeling-platform/main.tf", line: 29 });
+
+    const sarif = JSON.parse((await exitCode(["check", plans.platform, "--format", "sarif"])).stdout);
+    const result = sarif.runs[0].results.find((r: { locations: Array<{ logicalLocations?: Array<{ fullyQualifiedName: string }> }> }) =>
+      r.locations[0].logicalLocations?.some((l) => l.fullyQualifiedName === "module.video.aws_s3_bucket.output"),
+    );
+    expect(result.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "labeling-platform/modules/video/main.tf" }, region: { startLine: 7 } });
+    expect(result.relatedLocations[0].physicalLocation.artifactLocation.uri).toBe(plans.platform);
+    expect(result.properties.root).toBe("labeling-platform");
+
+    const github = (await exitCode(["check", plans.platform, "--format", "github"])).stdout;
+    expect(github).toMatch(/^::error file=labeling-platform\/main\.tf,line=29,title=GTCORS-001 aws_s3_bucket\.shards\[2\]::/m);
+
+    const junit = (await exitCode(["check", plans.platform, "--format", "junit"])).stdout;
+    expect(junit).toContain("at labeling-platform/modules/video/main.tf:7");
+  });
+
+  it("takes the root from --root when the plan is written elsewhere, and names only the root when it cannot find the block", async () => {
+    const elsewhere = path.join(work, "plans", "platform.json");
+    await fs.mkdir(path.dirname(elsewhere), { recursive: true });
+    await fs.copyFile(plans.platform, elsewhere);
+    expect(shard(check([elsewhere], { cwd: work }))).toMatchObject({ root: "plans", declaration: null });
+    expect((await exitCode(["check", elsewhere])).stdout).toMatch(/aws_s3_bucket\.shards\[2\] GTCORS-001: [^\n]*\n {8}at: root plans\n/);
+    expect(shard(check([elsewhere], { cwd: work, root: "labeling-platform" }))).toMatchObject({ root: "labeling-platform", declaration: { file: "labeling-platform/main.tf", line: 29 } });
+    expect(await exitCode(["check", elsewhere, "--root", "no-such-root"])).toEqual({ code: 2, stdout: "", stderr: "gt-cors: no-such-root: --root: no such directory\n" });
+  });
+
+  it("names the CDKTF construct path and the stack folder for a cdk.tf.json", async () => {
+    const finding = gate(plans.cdktfConfig).findings.find((f) => f.address === "aws_s3_bucket.unprotected")!;
+    expect(finding).toMatchObject({ root: "cdktf.out/stacks/gate-fixture", construct: "gate-fixture/unprotected", declaration: null });
+    expect((await exitCode(["check", plans.cdktfConfig])).stdout).toContain("        at: construct gate-fixture/unprotected in cdktf.out/stacks/gate-fixture\n");
+    const sarif = JSON.parse((await exitCode(["check", plans.cdktfConfig, "--format", "sarif"])).stdout);
+    expect(sarif.runs[0].results[0].locations[0].logicalLocations).toEqual([
+      { fullyQualifiedName: "aws_s3_bucket.unprotected", kind: "resource" },
+      { fullyQualifiedName: "gate-fixture/unprotected", kind: "declaration" },
+    ]);
+  });
+});
+
+describe("exceptions scoped to an input or a root", () => {
+  const SHARD = { address: "aws_s3_bucket.shards[2]", rule: "GTCORS-001", reason: "shard 2 is read by the batch tool only" };
+  let copy: string;
+
+  beforeAll(async () => {
+    copy = path.join(work, "staging", "plan.json");
+    await fs.mkdir(path.dirname(copy), { recursive: true });
+    await fs.copyFile(plans.platform, copy);
+  });
+
+  async function withExceptions(exceptions: object[]): Promise<GateResult> {
+    const data = path.join(work, "scoped.json");
+    await fs.writeFile(data, JSON.stringify({ groundtruth: { exceptions } }));
+    return check([plans.platform, copy], { cwd: work, data });
+  }
+
+  const shardFindings = (result: GateResult) => result.findings.filter((f) => f.address === SHARD.address).map((f) => `${f.rule} ${f.file === copy ? "staging" : f.file === plans.platform ? "platform" : f.file}`);
+
+  it("warns (GTCORS-010, against the data file) when an unscoped exception suppresses findings in two inputs, naming both", async () => {
+    const result = await withExceptions([SHARD]);
+    expect(result.exceptions.map((e) => e.file).sort()).toEqual([plans.platform, copy].sort());
+    const [warning] = result.findings.filter((f) => f.rule === "GTCORS-010");
+    expect(warning).toMatchObject({ severity: "warning", file: path.join(work, "scoped.json"), address: SHARD.address, root: null });
+    expect(warning.message).toContain(`in 2 inputs: ${[plans.platform, copy].sort().join(", ")}`);
+  });
+
+  it.each<[string, object]>([
+    ["input glob", { input: "labeling-platform/*.json" }],
+    ["root", { root: "labeling-platform" }],
+    ["input and root", { input: "**/plan.json", root: "labeling-*" }],
+  ])("applies an exception scoped by %s to that input only, without a warning", async (_name, scope) => {
+    const result = await withExceptions([{ ...SHARD, ...scope }]);
+    expect(result.exceptions.map((e) => e.file)).toEqual([plans.platform]);
+    expect(shardFindings(result)).toEqual(["GTCORS-001 staging"]);
+    expect(result.findings.some((f) => f.rule === "GTCORS-010")).toBe(false);
+  });
+
+  it("suppresses nothing when the scope matches no input", async () => {
+    const result = await withExceptions([{ ...SHARD, root: "infra/*" }]);
+    expect(result.exceptions).toEqual([]);
+    expect(shardFindings(result).sort()).toEqual(["GTCORS-001 platform", "GTCORS-001 staging"]);
+  });
+
+  it("reports an exception without a reason once, against the data file, however many inputs", async () => {
+    const result = await withExceptions([{ address: SHARD.address, rule: SHARD.rule }]);
+    const missing = result.findings.filter((f) => f.rule === "GTCORS-007");
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatchObject({ file: path.join(work, "scoped.json"), root: null, declaration: null });
   });
 });

@@ -1,12 +1,15 @@
 /**
  * Malformed and hostile inputs: each makes `gt-cors check` exit 2 with a message on stderr naming the file and the
- * line and column or the JSON path, and print nothing on stdout, so none can pass as clean. A valid plan beside a bad
- * one fails the whole run.
+ * line and column or the JSON path, and print nothing on stdout, so none can pass as clean: bad JSON, duplicate keys,
+ * invalid UTF-8, plans cut short or doubled, FIFOs and devices, bad data files. A valid plan beside a bad one fails
+ * the whole run. Standard input is read only as `-`.
  */
+import { execFileSync, spawnSync } from "child_process";
 import { promises as fs } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { run } from "../../gate/cli";
+import { PROJECT_ROOT } from "../../scripts/terraform-env";
 
 jest.setTimeout(60_000);
 
@@ -56,9 +59,62 @@ const INPUTS: Array<[string, string | Buffer, RegExp]> = [
   ["format_version as a number", '{"format_version": 1.2}', /^\$\.format_version: expected a string, found a number/],
   ["resource_changes as an object", plan({ resource_changes: { "aws_s3_bucket.b": {} } }), /^\$\.resource_changes: expected an array, found an object/],
   [
-    "resource_changes twice, the last one an object (duplicate keys: the last wins, as in JSON.parse)",
+    "resource_changes twice (readers disagree on which copy wins)",
     '{"format_version": "1.2", "resource_changes": [], "resource_changes": {}}',
-    /^\$\.resource_changes: expected an array, found an object/,
+    /^\$\.resource_changes: the key "resource_changes" appears twice in one object \(again at line 1\)/,
+  ],
+  [
+    "a tag given twice deep in a resource change",
+    `{"format_version": "1.2", "resource_changes": [{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+      "change": {"actions": ["create"], "before": null, "after": {"tags": {"groundtruth:job-types": "image", "groundtruth:job-types": "none"}}}}]}`,
+    /^\$\.resource_changes\[0\]\.change\.after\.tags\["groundtruth:job-types"\]: the key "groundtruth:job-types" appears twice in one object \(again at line 2\)/,
+  ],
+  [
+    "a key written once plainly and once with an escape",
+    '{"format_version": "1.2", "resource_changes": [], "resource_\\u0063hanges": []}',
+    /^\$\.resource_changes: the key "resource_changes" appears twice/,
+  ],
+  [
+    "invalid UTF-8 inside a bucket name",
+    Buffer.concat([Buffer.from(`{"format_version": "1.2", "resource_changes": [{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b", "change": {"actions": ["create"], "before": null, "after": {"bucket": "gt-`), Buffer.from([0xc3, 0x28]), Buffer.from('"}}}]}')]),
+    /^\$\.resource_changes\[0\]\.change\.after\.bucket: invalid UTF-8 \(byte 0xc3 at line 1, column \d+\)/,
+  ],
+  [
+    "a UTF-16 surrogate written as UTF-8 bytes",
+    Buffer.concat([Buffer.from('{"format_version": "1.2", "x": "'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+    /^\$\.x: invalid UTF-8 \(byte 0xed at line 1, column 33\)/,
+  ],
+  [
+    "resource_changes missing while planned_values lists resources",
+    plan({ planned_values: { root_module: { resources: [{ address: "aws_s3_bucket.b", type: "aws_s3_bucket" }] } } }),
+    /^\$\.resource_changes: missing, while planned_values lists 1 resources/,
+  ],
+  [
+    "a wrapped plan beside a top-level plan",
+    JSON.stringify({ format_version: "1.2", resource_changes: [], plan: { format_version: "1.2", resource_changes: [bucketChange({})] } }),
+    /^\$\.plan: a wrapped plan beside another plan \(\$\.format_version, \$\.resource_changes\)/,
+  ],
+  [
+    "a plan wrapped both as HCP Terraform and as Spacelift pass it",
+    JSON.stringify({ plan: { format_version: "1.2" }, terraform: { format_version: "1.2" } }),
+    /^\$\.terraform: a wrapped plan beside another plan \(\$\.plan\); give the gate one plan per file \(and 1 more: \$\.plan\)/,
+  ],
+  ["a create whose after is null", withAfter(null), /^\$\.resource_changes\[0\]\.change\.after: a create with no after/],
+  // Missing fields fail closed under OPA's reading of `not f(x.missing)` as much as under regoc's.
+  [
+    "a resource change without change",
+    plan({ resource_changes: [{ address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b" }] }),
+    /^\$\.resource_changes\[0\]\.change: expected an object, found null\n$/,
+  ],
+  [
+    "a resource change without address",
+    plan({ resource_changes: [{ mode: "managed", type: "aws_s3_bucket", name: "b", change: { actions: ["create"], after: {} } }] }),
+    /^\$\.resource_changes\[0\]\.address: expected a string, found null\n$/,
+  ],
+  [
+    "a change without actions",
+    plan({ resource_changes: [{ address: "aws_s3_bucket.b", mode: "managed", type: "aws_s3_bucket", name: "b", change: { after: {} } }] }),
+    /^\$\.resource_changes\[0\]\.change\.actions: expected an array of strings\n$/,
   ],
   ["a resource change that is a string", plan({ resource_changes: ["aws_s3_bucket.b"] }), /^\$\.resource_changes\[0\]: expected an object, found a string/],
   ["change.after as a string", withAfter("bucket"), /^\$\.resource_changes\[0\]\.change\.after: expected an object or null, found a string/],
@@ -127,6 +183,38 @@ describe("gt-cors check on inputs that cannot be read", () => {
   });
 });
 
+describe("gt-cors check on what is not a regular file, and on standard input", () => {
+  it("exits 2 on a FIFO without reading it (a read would block)", async () => {
+    const fifo = path.join(work, "plan.fifo");
+    execFileSync("mkfifo", [fifo]);
+    expect(await gate(["check", "plan.fifo"])).toEqual({ code: 2, stdout: "", stderr: "gt-cors: plan.fifo: is a FIFO (named pipe), not a regular file; give a file, or - to read standard input\n" });
+  });
+
+  it("exits 2 on a character device", async () => {
+    expect(await gate(["check", "/dev/zero"])).toEqual({ code: 2, stdout: "", stderr: "gt-cors: /dev/zero: is a character device, not a regular file; give a file, or - to read standard input\n" });
+  });
+
+  it("reads a plan from standard input given as -, naming it <stdin>", async () => {
+    const stdin = () => Buffer.from(withAfter({ bucket: "gt-in", tags: { "groundtruth:job-types": "image" } }));
+    let stdout = "";
+    const code = await run(["check", "-", "--format", "json"], { stdout: (s) => (stdout += s), stderr: () => undefined, cwd: work, stdin });
+    expect(code).toBe(1);
+    const [finding] = JSON.parse(stdout).findings;
+    expect(finding).toMatchObject({ rule: "GTCORS-001", file: "<stdin>", root: "." });
+  });
+
+  it("exits 2 on bad JSON from standard input, naming <stdin>", async () => {
+    let stderr = "";
+    const code = await run(["check", "-"], { stdout: () => undefined, stderr: (s) => (stderr += s), cwd: work, stdin: () => Buffer.from('{"format_version": "1.2", "a": 1, "a": 2}') });
+    expect({ code, stderr }).toEqual({ code: 2, stderr: expect.stringMatching(/^gt-cors: <stdin>: \$\.a: the key "a" appears twice/) });
+  });
+
+  it("reads the process's standard input through the bin shim", () => {
+    const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "bin", "gt-cors.js"), "check", "-"], { input: plan({ resource_changes: [] }), encoding: "utf8" });
+    expect({ status: child.status, stdout: child.stdout, stderr: child.stderr }).toEqual({ status: 0, stdout: "1 input, 0 Ground Truth buckets: 0 errors, 0 warnings, 0 exceptions\n", stderr: "" });
+  });
+});
+
 describe("gt-cors check with a bad data file", () => {
   beforeAll(async () => {
     await fs.writeFile(path.join(work, "ok-plan.json"), plan({ resource_changes: [] }));
@@ -138,9 +226,27 @@ describe("gt-cors check with a bad data file", () => {
     ["a bucket without job types", '{"groundtruth": {"buckets": [{"bucket": "b"}]}}', "$.groundtruth.buckets[0].job_types: expected a non-empty array of job types"],
     ["an exception without a rule", '{"groundtruth": {"exceptions": [{"bucket": "b", "reason": "x"}]}}', "$.groundtruth.exceptions[0].rule: expected a rule id such as GTCORS-001"],
     ["an origin with two wildcards", '{"groundtruth": {"origins": ["https://*.*.example.com"]}}', '$.groundtruth.origins[0]: origin "https://*.*.example.com" has more than one "*"'],
+    [
+      "two entries for one bucket name",
+      '{"groundtruth": {"buckets": [{"bucket": "b", "job_types": ["image"]}, {"bucket": "c", "job_types": ["text"]}, {"bucket": "b", "job_types": ["video-frame"]}]}}',
+      '$.groundtruth.buckets[2]: a second entry for the bucket "b" (the first is $.groundtruth.buckets[0]); merge them into one',
+    ],
+    ["an exception scoped by a number", '{"groundtruth": {"exceptions": [{"bucket": "b", "rule": "GTCORS-001", "reason": "x", "input": 3}]}}', "$.groundtruth.exceptions[0].input: expected a path glob (a non-empty string)"],
   ])("%s: exit 2 naming the JSON path", async (_name, content, message) => {
     await fs.writeFile(path.join(work, "data.json"), content);
     expect(await gate(["check", "ok-plan.json", "--data", "data.json"])).toEqual({ code: 2, stdout: "", stderr: `gt-cors: data.json: ${message}\n` });
+  });
+
+  it("exits 2, once, against the data file when an entry by address and one by name meet on one bucket of the plan", async () => {
+    await fs.writeFile(path.join(work, "named.json"), withAfter({ bucket: "gt-named" }));
+    await fs.writeFile(path.join(work, "named-too.json"), withAfter({ bucket: "gt-named" }));
+    const entries = '[{"address": "aws_s3_bucket.b", "job_types": ["image"]}, {"bucket": "gt-named", "job_types": ["text"]}]';
+    await fs.writeFile(path.join(work, "data.json"), `{"groundtruth": {"buckets": ${entries}}}`);
+    expect(await gate(["check", "named.json", "named-too.json", "--data", "data.json"])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "gt-cors: data.json: $.groundtruth.buckets[1]: a second entry for the bucket aws_s3_bucket.b (the first is $.groundtruth.buckets[0]); merge them into one (in named.json)\n",
+    });
   });
 
   it("exits 2 on malformed JSON in the data file", async () => {

@@ -37,11 +37,16 @@ describe("policies/gtcors.wasm", () => {
       "GTCORS-007",
       "GTCORS-008",
       "GTCORS-009",
+      "GTCORS-010",
+      "GTCORS-011",
+      "GTCORS-012",
+      "GTCORS-013",
     ]);
     expect(Object.values(rules).filter((r) => r.severity === "warning").map((r) => r.name)).toEqual([
       "NoShadowingRule",
       "CorsResourceNotInline",
       "CorsConfigurationLinked",
+      "ExceptionScopedToItsInput",
     ]);
   });
 });

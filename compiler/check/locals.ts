@@ -187,8 +187,10 @@ export class LocalRenamer {
         const withs = this.withs(e.with);
         const inCollection = termVars(b.collection, {});
         const pattern = new Set<string>();
-        if (b.key) termVars(b.key, { skipObjectKeys: true, skipClosures: true }, pattern);
-        termVars(b.value, { skipObjectKeys: true, skipClosures: true }, pattern);
+        // Only pattern variables are declared: `some [x.path, y] in s` reads x and declares y.
+        const declares = { skipObjectKeys: true, skipClosures: true, skipRefHeads: true, skipCalls: true };
+        if (b.key) termVars(b.key, declares, pattern);
+        termVars(b.value, declares, pattern);
         for (const name of pattern) {
           if (!inCollection.has(name)) this.declare({ type: "var", name, loc: e.loc }, "declared", e.loc);
         }

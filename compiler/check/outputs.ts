@@ -139,9 +139,11 @@ export function outputVarsForTerms(terms: Term[], safe: ReadonlySet<string>): Se
   const visit = (t: Term): void => {
     switch (t.type) {
       case "ref":
-        if (!refHeadBound(t.head, (v) => safe.has(v))) return;
-        for (const p of t.path) termVars(p, PATTERN, out);
+        // Refs inside a computed head (`split(xs[_], "/")[0]`, `[xs[_]][0]`) bind their keys first, as they
+        // do once OPA lifts the head into its own expression.
         visit(t.head);
+        if (!refHeadBound(t.head, (v) => safe.has(v) || out.has(v))) return;
+        for (const p of t.path) termVars(p, PATTERN, out);
         t.path.forEach(visit);
         break;
       case "call":

@@ -39,7 +39,7 @@ export function resolveModules(modules: readonly Module[], sigs: Signatures): { 
       const name = imp.alias ?? (path.length > 0 ? path[path.length - 1] : head);
       globals.set(name, { head, path });
     }
-    const resolver = new Resolver(globals, sigs, diagnostics, true);
+    const resolver = new Resolver(globals, sigs, diagnostics, m.regoVersion === 1);
     return { ...m, rules: m.rules.map((r) => resolver.resolveRule(r)) };
   });
   return { modules: resolved, diagnostics };
@@ -58,7 +58,7 @@ class Resolver {
     private readonly globals: ReadonlyMap<string, Global>,
     private readonly sigs: Signatures,
     private readonly diagnostics: Diagnostic[],
-    /** Modules are Rego v1 and may not call deprecated builtins; queries may. */
+    /** Rego v1 modules may not call deprecated builtins; v0 modules and queries may. */
     private readonly isModule: boolean,
   ) {}
 
@@ -268,7 +268,7 @@ class Resolver {
    * Resolves a call's operator and checks it names a function of the right arity. `allowOutput` holds for
    * a call that is a whole expression, where one extra argument receives the result.
    */
-  private resolveCall(call: CallTerm, allowOutput: boolean): CallTerm {
+  private resolveCall(call: CallTerm, allowOutput: boolean): Term {
     const args = call.args.map((a) => (a.type === "call" ? this.resolveCall(a, false) : this.resolveTerm(a)));
     const op = this.resolveRef(call.op);
     const name = dottedName(op);
@@ -277,7 +277,10 @@ class Resolver {
       return { ...call, op, args };
     }
     if (op.head.type === "var" && op.head.name === "data") {
-      const arity = this.sigs.functionArity(op.path.map((p) => (p.type === "string" ? p.value : "")));
+      const path = op.path.map((p) => (p.type === "string" ? p.value : ""));
+      const arity = this.sigs.functionArity(path);
+      // `f()` of a zero-argument "function" `f() := x`, which OPA defines as the rule `f`.
+      if (arity === undefined && args.length === 0 && this.sigs.isRule(path)) return op;
       if (arity === undefined) {
         this.diagnostics.push(diagnostic("rego_type_error", `undefined function ${name}`, call.loc));
       } else {

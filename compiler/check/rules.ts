@@ -65,7 +65,7 @@ export function checkRules(infos: readonly RuleInfo[], modules: readonly Module[
   }
   visit(root, diagnostics);
   checkPackageCollisions(infos, modules, diagnostics);
-  for (const module of modules) checkModuleNames(module, diagnostics);
+  for (const module of modules) if (module.regoVersion === 1) checkModuleNames(module, diagnostics);
   return diagnostics;
 }
 

@@ -2,10 +2,12 @@
  * Safety: takes renamed rules and queries and reorders every body, stably, so each expression's inputs are
  * bound before it (OPA's reorderBodyForSafety); closures (comprehensions, `every` bodies, template parts) are
  * checked with what precedes them as globals, and head terms that compute are moved into the body. Unbound
- * variables are `rego_unsafe_var_error`s at the variable. Fourth check stage.
+ * variables are `rego_unsafe_var_error`s at the variable. Ordered bodies get OPA's hoisting of terms out of
+ * negations (`negation.ts`). Fourth check stage.
  */
 import { diagnostic, type Diagnostic } from "../diagnostics";
 import type { Body, ElseClause, Expr, Location, Rule, Term } from "../syntax/ast";
+import { NegationHoister } from "./negation";
 import { closureVars, outputVarsForExpr } from "./outputs";
 import type { Signatures } from "./signatures";
 import { bodyVars, exprVars, findVar, isExpr, isFunctionValue, SAFETY, termVars } from "./walk";
@@ -25,6 +27,7 @@ const ROOTS = ["input", "data"];
 
 export class SafetyChecker {
   private headVars = 0;
+  private readonly negations = new NegationHoister();
 
   constructor(
     private readonly sigs: Signatures,
@@ -134,7 +137,7 @@ export class SafetyChecker {
       return this.closuresInExpr(e, new Set(g), problems);
     });
     for (const e of body) if (!placed.has(e)) out.push(this.closuresInExpr(e, new Set(g), problems));
-    return { body: out, unsafe: problems };
+    return { body: problems.length > 0 ? out : this.negations.hoist(out), unsafe: problems };
   }
 
   // ---------------------------------------------------------------------------------------------------------

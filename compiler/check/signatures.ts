@@ -15,11 +15,15 @@ export interface CheckOptions {
 
 export class Signatures {
   private readonly functions = new Map<string, number>();
+  private readonly rules = new Set<string>();
   private readonly custom = new Map<string, BuiltinSpec>();
 
   constructor(rules: ReadonlyArray<{ rule: Rule; kind: RuleKind; path: string[] }>, opts: CheckOptions = {}) {
     for (const info of rules) {
-      if (info.kind !== "function") continue;
+      if (info.kind !== "function") {
+        this.rules.add(info.path.join("\u0000"));
+        continue;
+      }
       const key = info.path.join("\u0000");
       if (!this.functions.has(key)) this.functions.set(key, info.rule.head.args?.length ?? 0);
     }
@@ -35,6 +39,11 @@ export class Signatures {
   /** Arity of the user function at `data.<path>`. */
   functionArity(path: readonly string[]): number | undefined {
     return this.functions.get(path.join("\u0000"));
+  }
+
+  /** Whether a rule that is not a function (e.g. `f() := 1`, a rule in OPA) is defined at `data.<path>`. */
+  isRule(path: readonly string[]): boolean {
+    return this.rules.has(path.join("\u0000"));
   }
 
   /** Arity of a resolved call operator: a `data…` ref to a user function or a builtin name; -1 if unknown. */

@@ -13,6 +13,7 @@ import { refName } from "./with-targets";
 import type { RuleFunctions } from "./rules";
 import type { CheckedRule } from "../check/program";
 import { planCall } from "./calls";
+import { calleeOf } from "./callee";
 import { planWith } from "./with";
 
 /** A value produced by planning a term: held in a local or (constants) in a global. */
@@ -24,6 +25,9 @@ const COMPARISONS = new Set(["equal", "neq", "lt", "lte", "gt", "gte"]);
 export class BodyPlanner {
   private readonly vars = new Map<string, number>();
   private bound = new Set<string>();
+  /** Bumped whenever `bound` changes: the straight-line verdicts cached for terms hold until then. */
+  private boundChanges = 0;
+  private readonly straightLineCache = new WeakMap<Term, { at: number; straight: boolean }>();
   /** Where a failing expression branches: the innermost enclosing failure block or scan step. */
   fail!: Label;
   /** The rule being planned (for `rego.metadata.*`); undefined in queries. */
@@ -56,6 +60,7 @@ export class BodyPlanner {
     this.load(v);
     this.fb.set(this.localFor(name));
     this.bound.add(name);
+    this.boundChanges++;
   }
 
   /** Runs `plan` and forgets every binding it made afterwards: for scopes whose bindings must not leak. */
@@ -63,6 +68,7 @@ export class BodyPlanner {
     const saved = new Set(this.bound);
     plan();
     this.bound = saved;
+    this.boundChanges++;
   }
 
   load(v: Val): void {
@@ -137,8 +143,35 @@ export class BodyPlanner {
   }
 
   private planExprs(body: Body, i: number, k: () => void): void {
+    // Expressions that neither iterate nor collect are planned one after another rather than each inside the
+    // previous one's continuation, so long bodies do not exhaust the JS stack.
+    while (i < body.length && this.isStraightLineExpr(body[i])) {
+      let continued = false;
+      this.planExpr(body[i], () => {
+        continued = true;
+      });
+      if (!continued) throw new CodegenError("internal: straight-line expression without a continuation", body[i]);
+      i++;
+    }
     if (i === body.length) k();
     else this.planExpr(body[i], () => this.planExprs(body, i + 1, k));
+  }
+
+  /** Whether an expression's continuation runs once, after all of its code (negations run it after theirs). */
+  private isStraightLineExpr(e: Expr): boolean {
+    if (e.with.length > 0) return false;
+    if (e.negated || e.body.type === "some") return true;
+    if (e.body.type !== "term") return false;
+    const t = e.body.term;
+    if (t.type === "call") {
+      const name = refName(t.op);
+      if ((name === "eq" || name === "assign") && t.args.length === 2) {
+        const [a, b] = t.args;
+        const fresh = (x: Term): boolean => x.type === "var" && !this.bound.has(x.name) && x.name !== "input" && x.name !== "data";
+        return (fresh(a) && this.isStraightLine(b)) || (fresh(b) && this.isStraightLine(a)) || (this.isStraightLine(a) && this.isStraightLine(b));
+      }
+    }
+    return this.isStraightLine(t);
   }
 
   planExpr(expr: Expr, k: () => void): void {
@@ -148,6 +181,7 @@ export class BodyPlanner {
     switch (b.type) {
       case "some":
         for (const v of b.vars) this.bound.delete(v.name);
+        this.boundChanges++;
         return k();
       case "somein":
         return this.planTerm(b.collection, (coll) =>
@@ -334,17 +368,76 @@ export class BodyPlanner {
     const vals: Val[] = [];
     const done = new Set<number>();
     const step = (): void => {
-      if (done.size === terms.length) return k(vals);
-      let next = -1;
-      for (let i = 0; i < terms.length && next < 0; i++) if (!done.has(i) && !this.waitsForBinding(terms[i])) next = i;
-      if (next < 0) next = [...terms.keys()].find((i) => !done.has(i))!;
-      done.add(next);
-      this.planTerm(terms[next], (v) => {
-        vals[next] = v;
-        step();
-      });
+      for (;;) {
+        if (done.size === terms.length) return k(vals);
+        let next = -1;
+        for (let i = 0; i < terms.length && next < 0; i++) {
+          if (!done.has(i) && (this.isStraightLine(terms[i]) || !this.waitsForBinding(terms[i]))) next = i;
+        }
+        if (next < 0) next = [...terms.keys()].find((i) => !done.has(i))!;
+        done.add(next);
+        // Straight-line terms are planned in a loop, not nested in each other's continuations, so that long
+        // literals and operator chains (`[e0, …, e699]`, `0 + 1 + … + 999`) do not exhaust the JS stack.
+        if (this.isStraightLine(terms[next])) {
+          vals[next] = this.straightLine(terms[next]);
+          continue;
+        }
+        return this.planTerm(terms[next], (v) => {
+          vals[next] = v;
+          step();
+        });
+      }
     };
     step();
+  }
+
+  /**
+   * Whether a term yields at most one value without iterating or binding: constants, bound variables, refs
+   * with known keys into input or a bound value, and calls of non-relation functions on such terms.
+   */
+  private isStraightLine(t: Term): boolean {
+    const cached = this.straightLineCache.get(t);
+    if (cached && cached.at === this.boundChanges) return cached.straight;
+    const straight = this.computeStraightLine(t);
+    this.straightLineCache.set(t, { at: this.boundChanges, straight });
+    return straight;
+  }
+
+  private computeStraightLine(t: Term): boolean {
+    if (isConstant(t)) return true;
+    switch (t.type) {
+      case "var":
+        return this.bound.has(t.name) || t.name === "input";
+      case "ref":
+        return (
+          t.head.type === "var" &&
+          (this.bound.has(t.head.name) || t.head.name === "input") &&
+          t.path.every((p) => isConstant(p) || (p.type === "var" && this.bound.has(p.name)))
+        );
+      case "array":
+      case "set":
+        return t.items.every((i) => this.isStraightLine(i));
+      case "object":
+        return t.entries.every(([key, value]) => this.isStraightLine(key) && this.isStraightLine(value));
+      case "call": {
+        const name = refName(t.op);
+        if (name === undefined || name.startsWith("rego.metadata.")) return false;
+        const callee = calleeOf(this.ctx, t);
+        return callee !== undefined && callee.kind !== "print" && !callee.relation && t.args.length === callee.arity && t.args.every((a) => this.isStraightLine(a));
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Plans a straight-line term: its continuation runs exactly once, after all of its code. */
+  private straightLine(t: Term): Val {
+    let result: Val | undefined;
+    this.planTerm(t, (v) => {
+      result = v;
+    });
+    if (result === undefined) throw new CodegenError("internal: straight-line term without a value", t);
+    return result;
   }
 
   /** Whether evaluating a term needs a variable that is still unbound (outside ref keys, which bind it). */
@@ -571,7 +664,9 @@ export class BodyPlanner {
         return this.walk(v, path, i + 1, k);
       }
       if (this.needsBinding(e) || (e.type === "var" && !this.bound.has(e.name))) {
-        const v = this.nodeValue(node);
+        // Only the parts of the document the rest of the path can reach are built.
+        const reach = path.slice(i).map((t) => (t.type === "string" ? t.value : null));
+        const v = this.nodeValue(node, reach);
         this.failIfZero(v);
         return this.walk(v, path, i, k);
       }
@@ -611,9 +706,9 @@ export class BodyPlanner {
   }
 
   /** The whole document at a node: its rules' values merged into the base document. */
-  private nodeValue(node: RuleNode): Val {
+  private nodeValue(node: RuleNode, reach: ReadonlyArray<string | null> = []): Val {
     if (!hasDocument(node)) return this.baseDocument(node.path, false);
-    this.fb.call(this.rules.materializeFunction(node));
+    this.fb.call(this.rules.materializeFunction(node, reach));
     return this.temp();
   }
 

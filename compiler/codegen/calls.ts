@@ -9,6 +9,7 @@ import { BodyPlanner, CodegenError, Val } from "./body";
 import { calleeOf, Callee, NETWORK_BUILTINS } from "./callee";
 import { jsonTerm, metadataChain, metadataRule } from "./metadata";
 import { refName } from "./with-targets";
+import { exactArguments } from "./exact-arguments";
 
 export function planCall(p: BodyPlanner, call: Term & { type: "call" }, k: (v: Val) => void): void {
   const name = refName(call.op);
@@ -125,8 +126,9 @@ function emitDirectCall(p: BodyPlanner, callee: Callee, args: Val[], at: Term): 
     }
     case "host": {
       if (args.length > 4) throw new CodegenError(`${callee.name}: host builtins take at most 4 arguments`, at);
+      const sent = exactArguments(p, callee.name, args);
       fb.i32Const(p.ctx.hostBuiltinId(callee.name));
-      for (const a of args) p.load(a);
+      for (const a of sent) p.load(a);
       fb.call(p.ctx.rt(`rt_host${args.length}`));
       if (callee.returnsSet) arrayToSet(p);
       return;

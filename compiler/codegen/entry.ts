@@ -142,6 +142,7 @@ export function generateModule(
 
   const start = ctx.mb.declareFunction("start", { params: [], results: [] });
   const startFb = new FunctionBuilder(0);
+  ctx.mb.emitDataInit(startFb);
   startFb.i32Const(ctx.mb.heapBase()).call(ctx.rt("rt_init"));
   startFb.call(constants);
   startFb.i32Const(ctx.memoSlotCount * 4).globalSet(ctx.namedGlobal("memo:size"));

@@ -31,10 +31,15 @@ export class RuleFunctions {
     return this.ctx.lazyFunction(key, "data." + node.path.join("."), 0, () => this.generateValue(node));
   }
 
-  /** The function computing a node's whole document. */
-  materializeFunction(node: RuleNode): number {
-    const key = "doc:" + pathKey(node.path);
-    return this.ctx.lazyFunction(key, "doc:data." + node.path.join("."), 0, () => this.generateDocument(node));
+  /**
+   * The function computing a node's document. With a key pattern (from a reference such as `data.a[x][y].report`:
+   * `[null, null, "report"]`, null for any key) children the pattern cannot reach are left out, so iterating
+   * over a few rules of many packages does not evaluate every rule of them.
+   */
+  materializeFunction(node: RuleNode, pattern: ReadonlyArray<string | null> = []): number {
+    const reach = trimPattern(pattern);
+    const key = "doc:" + pathKey(node.path) + (reach.length > 0 ? ":" + JSON.stringify(reach) : "");
+    return this.ctx.lazyFunction(key, "doc:data." + node.path.join("."), 0, () => this.generateDocument(node, reach));
   }
 
   userFunction(node: RuleNode): number {
@@ -428,7 +433,7 @@ export class RuleFunctions {
   }
 
   /** A node's whole document: a copy of the base document there, with each rule-bearing child's value set. */
-  private generateDocument(node: RuleNode): Uint8Array {
+  private generateDocument(node: RuleNode, reach: ReadonlyArray<string | null>): Uint8Array {
     const fb = new FunctionBuilder(0);
     this.overrideEnter(fb, node);
     const slot = this.memoEnter(fb);
@@ -452,11 +457,12 @@ export class RuleFunctions {
     );
     for (const [segment, child] of node.children) {
       if (!hasDocument(child)) continue;
+      if (reach.length > 0 && reach[0] !== null && reach[0] !== segment) continue;
       const v = fb.local();
       const key = this.ctx.stringConstant(segment);
       if (!hasValueRules(child)) {
         // A package's own document already merges the base document beneath it.
-        fb.call(this.materializeFunction(child)).tee(v);
+        fb.call(this.materializeFunction(child, reach.slice(1))).tee(v);
         fb.ifElse(() => fb.get(result).globalGet(key).get(v).call(this.ctx.rt("opa_object_insert")));
         continue;
       }
@@ -479,6 +485,13 @@ export class RuleFunctions {
     fb.get(result);
     return fb.finish();
   }
+}
+
+/** A key pattern without its trailing wildcards (which reach everything): `[]` means the whole document. */
+function trimPattern(pattern: ReadonlyArray<string | null>): ReadonlyArray<string | null> {
+  let end = pattern.length;
+  while (end > 0 && pattern[end - 1] === null) end--;
+  return pattern.slice(0, end);
 }
 
 /**

@@ -18,14 +18,19 @@ export interface WithTargets {
 
 /** The dotted name of a with target or call operator: `data.a.f`, `count`, `strings.replace_n`. */
 export function refName(target: RefTerm | VarTerm): string | undefined {
-  if (target.type === "var") return target.name;
+  return refSegments(target)?.join(".");
+}
+
+/** The keys of a constant ref: `data.b["json.filter"]` is `["data", "b", "json.filter"]` (keys may hold dots). */
+export function refSegments(target: RefTerm | VarTerm): string[] | undefined {
+  if (target.type === "var") return [target.name];
   if (target.head.type !== "var") return undefined;
   const parts = [target.head.name];
   for (const p of target.path) {
     if (p.type !== "string") return undefined;
     parts.push(p.value);
   }
-  return parts.join(".");
+  return parts;
 }
 
 export function collectWithTargets(program: Program, extraBodies: readonly Body[]): WithTargets {
@@ -38,7 +43,7 @@ export function collectWithTargets(program: Program, extraBodies: readonly Body[
       const name = refName(w.target);
       if (name === undefined || name === "input" || name.startsWith("input.")) continue;
       if (name === "data" || name.startsWith("data.")) {
-        const path = name.split(".").slice(1);
+        const path = refSegments(w.target)!.slice(1);
         const node = findNode(tree, path);
         if (node && node.kind === "function") functions.add(name);
         else dataKeys.set(JSON.stringify(path), path);

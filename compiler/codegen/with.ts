@@ -5,7 +5,7 @@
  */
 import type { Expr, Term, WithModifier } from "../syntax/ast";
 import { BodyPlanner, CodegenError, Val } from "./body";
-import { refName } from "./with-targets";
+import { refName, refSegments } from "./with-targets";
 
 /**
  * `expr with t1 as v1 …`: the values are evaluated outside, then the expression is evaluated with input, data,
@@ -66,8 +66,8 @@ function applyWith(p: BodyPlanner, mods: readonly WithModifier[], values: Val[])
   save(p.ctx.gMemo);
   mods.forEach((w, i) => {
     const target = refName(w.target);
-    if (target === undefined) throw new CodegenError("unsupported with target", w.target);
-    const segments = target.split(".");
+    const segments = refSegments(w.target);
+    if (target === undefined || segments === undefined) throw new CodegenError("unsupported with target", w.target);
     if (segments[0] === "input") {
       save(p.ctx.gInput);
       setPath(p, p.ctx.gInput, segments.slice(1), values[i]);

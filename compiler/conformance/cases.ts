@@ -19,6 +19,8 @@ export interface ConformanceCase {
   /** Input written as a Rego term (may be a set or have non-string keys). */
   inputTerm?: string;
   wantResult?: Array<Record<string, unknown>>;
+  /** `wantResult` with its integers as bigints, when some integer is beyond what a double holds exactly. */
+  wantResultExact?: Array<Record<string, unknown>>;
   wantDefined?: boolean;
   wantErrorCode?: string;
   wantError?: string;
@@ -44,10 +46,14 @@ export function loadCases(root: string): ConformanceCase[] {
   for (const file of listCaseFiles(root)) {
     const rel = path.relative(root, file);
     const category = rel.includes(path.sep) ? rel.split(path.sep)[0] : path.basename(rel).replace(/\.ya?ml$/, "");
-    const doc = parse(fs.readFileSync(file, "utf8"), { intAsBigInt: false }) as { cases?: unknown[] } | null;
+    const text = fs.readFileSync(file, "utf8");
+    const doc = parse(text, { intAsBigInt: false }) as { cases?: unknown[] } | null;
+    // The same cases with integers exact, for results holding integers a double cannot.
+    const exact = parse(text, { intAsBigInt: true }) as { cases?: Array<Record<string, unknown>> } | null;
     const seen = new Map<string, number>();
-    for (const raw of doc?.cases ?? []) {
+    for (const [index, raw] of (doc?.cases ?? []).entries()) {
       const c = raw as Record<string, unknown>;
+      const exactWant = exact?.cases?.[index]?.want_result;
       const note = String(c.note ?? "");
       const n = (seen.get(note) ?? 0) + 1;
       seen.set(note, n);
@@ -62,6 +68,7 @@ export function loadCases(root: string): ConformanceCase[] {
         input: c.input,
         inputTerm: c.input_term as string | undefined,
         wantResult: c.want_result as ConformanceCase["wantResult"],
+        wantResultExact: hasUnsafeInteger(exactWant) ? (exactWant as ConformanceCase["wantResult"]) : undefined,
         wantDefined: c.want_defined as boolean | undefined,
         wantErrorCode: c.want_error_code as string | undefined,
         wantError: c.want_error as string | undefined,
@@ -71,4 +78,11 @@ export function loadCases(root: string): ConformanceCase[] {
     }
   }
   return cases;
+}
+
+function hasUnsafeInteger(v: unknown): boolean {
+  if (typeof v === "bigint") return v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER);
+  if (Array.isArray(v)) return v.some(hasUnsafeInteger);
+  if (v !== null && typeof v === "object") return Object.values(v).some(hasUnsafeInteger);
+  return false;
 }

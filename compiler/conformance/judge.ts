@@ -118,6 +118,14 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
       : { status: "fail", reason: `want defined=${c.wantDefined}, got ${show(results)}` };
   }
   if (c.wantResult !== undefined) {
+    // OPA compares numbers exactly; the SDK's JSON.parse rounds integers beyond 2^53, so such results are
+    // compared in the module's Rego output, where numbers keep their digits.
+    if (c.wantResultExact !== undefined && policy) {
+      const exact = evaluateAsRego(policy, input);
+      return sameAsTyped(exact, c.wantResultExact)
+        ? { status: "pass" }
+        : { status: "fail", reason: `want ${show(c.wantResultExact)} exactly, got ${exact ? formatTerm(exact) : "nothing"}` };
+    }
     const got = normalizeResults(results as Array<Record<string, unknown>>, c.sortBindings ?? false);
     const want = normalizeResults(c.wantResult, c.sortBindings ?? false);
     if (got === want) return { status: "pass" };
@@ -175,6 +183,7 @@ function matches(t: Term, w: unknown): boolean {
     case "boolean":
       return w === t.value;
     case "number":
+      if (typeof w === "bigint") return /^-?\d+$/.test(t.text) && BigInt(t.text) === w;
       return typeof w === "number" && Number(t.text) === w;
     case "string":
       return w === t.value;
@@ -221,7 +230,7 @@ function isEmpty(results: unknown): boolean {
 }
 
 function show(v: unknown): string {
-  const s = JSON.stringify(v);
+  const s = JSON.stringify(v, (_key, x) => (typeof x === "bigint" ? x.toString() : x));
   return s.length > 400 ? s.slice(0, 400) + "…" : s;
 }
 

@@ -239,6 +239,8 @@ export interface Comment extends Node {
 
 export interface Module extends Node {
   file: string;
+  /** 0 for a module parsed as Rego v0 (OPA's `--v0-compatible`, without `import rego.v1`); 1 otherwise. */
+  regoVersion: 0 | 1;
   package: Package;
   imports: Import[];
   rules: Rule[];

@@ -8,7 +8,7 @@ import type { Location, Term, VarTerm } from "./ast";
 import type { Token } from "./lexer";
 
 /** Deep enough for any real policy; shallow enough that the JS stack never overflows on hostile input. */
-const MAX_DEPTH = 1500;
+const MAX_DEPTH = 2000;
 
 export interface Cursor {
   index: number;

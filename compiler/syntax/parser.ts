@@ -7,7 +7,7 @@
 import { type Diagnostic } from "../diagnostics";
 import { attachAnnotations } from "./annotations";
 import type { Body, ElseClause, Import, Module, Package, Query, RefTerm, Rule, RuleHead, Term } from "./ast";
-import { KEYWORDS, tokenize } from "./lexer";
+import { KEYWORDS, tokenize, type Token } from "./lexer";
 import { valueName } from "./cursor";
 import { TermParser } from "./terms";
 
@@ -24,14 +24,26 @@ export interface ParseTermResult {
   diagnostics: Diagnostic[];
 }
 
-export function parseModule(text: string, file: string): ParseModuleResult {
+export interface ParseOptions {
+  /**
+   * 0 parses Rego v0 as OPA 1.x's `--v0-compatible` does: rules without `if`, `p[x] { … }` partial sets, and
+   * `if`/`contains`/`in`/`every` keywords only where `future.keywords` (or `rego.v1`) imports them. A v0 module
+   * that imports `rego.v1` is parsed as v1. Default 1.
+   */
+  regoVersion?: 0 | 1;
+}
+
+export function parseModule(text: string, file: string, options: ParseOptions = {}): ParseModuleResult {
   const lexed = tokenize(text, file);
   const diagnostics = [...lexed.diagnostics];
-  const parser = new ModuleParser(lexed.tokens, file, diagnostics);
+  const regoVersion = options.regoVersion === 0 && !importsRegoV1(lexed.tokens) ? 0 : 1;
+  const tokens = regoVersion === 0 ? withV0Keywords(lexed.tokens) : lexed.tokens;
+  const parser = new ModuleParser(tokens, file, diagnostics, regoVersion === 0);
   const parsed = parser.parseModuleStatements();
   if (!parsed) return { diagnostics: dedupe(diagnostics) };
   const module: Module = {
     file,
+    regoVersion,
     package: parsed.package,
     imports: parsed.imports,
     rules: parsed.rules,
@@ -74,7 +86,61 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
 const ROOT_IMPORTS = new Set(["data", "input", "future", "rego"]);
 const FUTURE_KEYWORDS = ["contains", "every", "if", "in"];
 
+/** The names an `import` statement starting at token i spells, e.g. `["future", "keywords", "in"]`. */
+function importPath(tokens: Token[], i: number): string[] {
+  const names: string[] = [];
+  let j = i + 1;
+  while (j < tokens.length && (tokens[j].kind === "ident" || tokens[j].kind === "keyword")) {
+    names.push(tokens[j].text);
+    if (tokens[j + 1]?.kind === "punct" && tokens[j + 1].text === "." && !tokens[j + 1].spaceBefore) j += 2;
+    else break;
+  }
+  return names;
+}
+
+function importStatements(tokens: Token[]): string[][] {
+  const found: string[][] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind === "keyword" && t.text === "import" && (i === 0 || t.newlineBefore)) found.push(importPath(tokens, i));
+  });
+  return found;
+}
+
+function importsRegoV1(tokens: Token[]): boolean {
+  return importStatements(tokens).some((names) => names.join(".") === "rego.v1");
+}
+
+/**
+ * In Rego v0 the future keywords are plain names (`contains(s, "x")` is the builtin, `in` may be a variable)
+ * until `import future.keywords[.<kw>]` enables them for the module.
+ */
+function withV0Keywords(tokens: Token[]): Token[] {
+  const enabled = new Set<string>();
+  for (const names of importStatements(tokens)) {
+    if (names[0] !== "future" || names[1] !== "keywords") continue;
+    if (names.length === 2) FUTURE_KEYWORDS.forEach((k) => enabled.add(k));
+    else enabled.add(names[2]);
+  }
+  return tokens.map((t, i) => {
+    if (t.kind !== "keyword" || !FUTURE_KEYWORDS.includes(t.text) || enabled.has(t.text)) return t;
+    // `import future.keywords.if` itself keeps its path tokens as written.
+    const prev = tokens[i - 1];
+    if (prev && prev.kind === "punct" && prev.text === "." && !t.spaceBefore) return t;
+    return { ...t, kind: "ident" };
+  });
+}
+
 class ModuleParser extends TermParser {
+  constructor(
+    tokens: Token[],
+    file: string,
+    diagnostics: Diagnostic[],
+    /** Rego v0 rule forms: bodies without `if`, `p[x] { … }` partial sets. */
+    private readonly v0 = false,
+  ) {
+    super(tokens, file, diagnostics);
+  }
+
   parseSingleTerm(): Term | null {
     const term = this.parseTermInfixCall();
     if (term && this.tok.kind !== "eof") {
@@ -244,16 +310,25 @@ class ModuleParser extends TermParser {
       if (!parsed) return [];
       body = parsed;
       hasBody = true;
+      if (this.v0 && this.isPartialSetHead(head)) this.toPartialSet(head);
     } else if (this.isPunct("{")) {
-      this.error(`\`if\` keyword is required before ${kindName} body`, this.tokenLoc(start));
+      if (!this.v0) this.error(`\`if\` keyword is required before ${kindName} body`, this.tokenLoc(start));
       const parsed = this.parseBlock();
       if (!parsed) return [];
       body = parsed;
       hasBody = true;
-      if (this.isPartialSetHead(head)) this.error("`contains` keyword is required for partial set rules", this.tokenLoc(start));
+      if (this.isPartialSetHead(head)) {
+        if (this.v0) this.toPartialSet(head);
+        else this.error("`contains` keyword is required for partial set rules", this.tokenLoc(start));
+      }
     } else if (!head.contains && head.value === null) {
-      if (this.isPartialSetHead(head)) this.error("`contains` keyword is required for partial set rules", this.tokenLoc(start));
-      else this.error(`${kindName} must have value assignment and/or body declaration`, this.tokenLoc(start));
+      // OPA accepts a function head alone (`allowed("RunAsAny", _)`): its value is true for matching arguments.
+      if (head.args) {
+        // value stays null: true, like `f(x) if { … }`
+      } else if (this.isPartialSetHead(head)) {
+        if (this.v0) this.toPartialSet(head);
+        else this.error("`contains` keyword is required for partial set rules", this.tokenLoc(start));
+      } else this.error(`${kindName} must have value assignment and/or body declaration`, this.tokenLoc(start));
     }
     const elses: ElseClause[] = [];
     if (this.isKeyword("else")) {
@@ -287,6 +362,13 @@ class ModuleParser extends TermParser {
       rules.push({ default: false, head: this.copyHead(head), body: next, else: [], annotations: [], loc: this.span(bodyStart) });
     }
     return rules;
+  }
+
+  /** Rego v0's `p[x] { … }` means `p contains x { … }`. */
+  private toPartialSet(head: RuleHead): void {
+    head.key = head.ref[1];
+    head.ref = [head.ref[0]];
+    head.contains = true;
   }
 
   /** `p[x] { … }` written without `contains`: Rego v0's partial set, which v1 rejects. */
@@ -338,7 +420,8 @@ class ModuleParser extends TermParser {
       ref = [parsed.head, ...parsed.path];
     } else if (parsed.type === "call") {
       ref = [parsed.op.head, ...parsed.op.path];
-      args = parsed.args;
+      // OPA defines `f() := x` as the rule `f` (`f` and `f()` both read it).
+      args = parsed.args.length > 0 ? parsed.args : null;
     } else {
       this.error("unexpected term: expected rule head name", parsed.loc);
       return null;
@@ -429,7 +512,7 @@ class ModuleParser extends TermParser {
         body = [expr];
       }
     } else if (this.isPunct("{")) {
-      this.error("`if` keyword is required before rule body");
+      if (!this.v0) this.error("`if` keyword is required before rule body");
       const parsed = this.parseBlock();
       if (!parsed) return null;
       body = parsed;

@@ -34,6 +34,30 @@ export class FunctionBuilder {
     return this;
   }
 
+  /** `memory.size` (memory 0). */
+  memorySize(): this {
+    this.code.byte(0x3f).byte(0);
+    return this;
+  }
+
+  /** `memory.grow` (memory 0): pages on the stack, previous size or -1 left. */
+  memoryGrow(): this {
+    this.code.byte(0x40).byte(0);
+    return this;
+  }
+
+  /** `memory.init segment` (bulk memory): dest, source offset and length on the stack. */
+  memoryInit(segment: number): this {
+    this.code.byte(0xfc).u32(8).u32(segment).byte(0);
+    return this;
+  }
+
+  /** `data.drop segment` (bulk memory). */
+  dataDrop(segment: number): this {
+    this.code.byte(0xfc).u32(9).u32(segment);
+    return this;
+  }
+
   i32Const(value: number): this {
     this.code.byte(Op.I32Const).i32(value);
     return this;

@@ -9,9 +9,11 @@ import {
   ExternalKind,
   FuncType,
   funcTypeKey,
+  Op,
   Section,
   ValType,
 } from "./encoding";
+import type { FunctionBuilder } from "./function";
 import { ExportEntry, GlobalEntry, importedFunctionCount, importedGlobalCount, readModule, staticDataEnd, WasmModule } from "./reader";
 
 /** The ABI's export names the final module keeps from the runtime (see shared/docs/opa-wasm-abi.md). */
@@ -136,13 +138,34 @@ export class ModuleBuilder {
     this.start = index;
   }
 
+  /**
+   * Static data that does not fit the memory the SDK creates (5 pages) cannot be active: instantiation would
+   * fail before the module could grow memory. Such policies keep their data in passive segments that the start
+   * function copies in (`emitDataInit`) after growing memory.
+   */
+  private passiveData(): boolean {
+    return this.heapBase() > SDK_INITIAL_PAGES * PAGE;
+  }
+
+  /** Grows memory to hold the static data and copies passive segments in; nothing when data fits. */
+  emitDataInit(fb: FunctionBuilder): void {
+    if (!this.passiveData()) return;
+    const pages = Math.ceil(this.heapBase() / PAGE);
+    fb.block((done) => {
+      fb.memorySize().i32Const(pages).op(Op.I32GeU).brIf(done);
+      fb.i32Const(pages).memorySize().op(Op.I32Sub).memoryGrow().op(Op.Drop);
+    });
+    this.data.forEach((seg, i) => {
+      const index = this.runtime.data.length + i;
+      fb.i32Const(seg.offset).i32Const(0).i32Const(seg.bytes.length).memoryInit(index).dataDrop(index);
+    });
+  }
+
   emit(): Uint8Array<ArrayBuffer> {
     for (const f of this.functions) if (!f.body) throw new Error(`function ${f.name} declared but not defined`);
     const heapBase = this.heapBase();
-    if (heapBase > SDK_INITIAL_PAGES * PAGE) {
-      throw new Error(`static data needs ${heapBase} bytes, more than the ${SDK_INITIAL_PAGES} pages the SDK provides`);
-    }
-    const minPages = Math.max(1, Math.ceil(heapBase / PAGE));
+    const passive = this.passiveData();
+    const minPages = passive ? 1 : Math.max(1, Math.ceil(heapBase / PAGE));
     const out = new ByteWriter(this.runtime.code.reduce((n, c) => n + c.length + 5, 4096));
     out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 
@@ -187,7 +210,7 @@ export class ModuleBuilder {
       out.byte(Section.Element).sized(w);
     }
     const segmentCount = this.runtime.data.length + this.data.length;
-    if (this.runtime.dataCount !== undefined) out.byte(Section.DataCount).sized(new ByteWriter(8).u32(segmentCount));
+    if (this.runtime.dataCount !== undefined || passive) out.byte(Section.DataCount).sized(new ByteWriter(8).u32(segmentCount));
     const bodies = [...this.runtime.code, ...this.functions.map((f) => f.body!)];
     section(out, Section.Code, bodies.length, (w) => bodies.forEach((b) => w.sized(b)));
     section(out, Section.Data, segmentCount, (w) => {
@@ -195,7 +218,10 @@ export class ModuleBuilder {
         if (seg.raw) w.bytes(seg.raw);
         else w.u32(0).byte(0x41).i32(seg.offset!).byte(0x0b).sized(seg.bytes);
       }
-      for (const seg of this.data) w.u32(0).byte(0x41).i32(seg.offset).byte(0x0b).sized(seg.bytes);
+      for (const seg of this.data) {
+        if (passive) w.u32(1).sized(seg.bytes);
+        else w.u32(0).byte(0x41).i32(seg.offset).byte(0x0b).sized(seg.bytes);
+      }
     });
     return out.finish().slice();
   }

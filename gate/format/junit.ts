@@ -1,11 +1,13 @@
 /**
  * JUnit XML for CI test reports: a test suite per input file, a test case per Ground Truth bucket (failing
- * when it has error findings), and a test case for each finding that belongs to no bucket.
+ * when it has error findings, the text saying where to open each), and a test case for each finding that belongs
+ * to no bucket; findings about the data file form its own suite.
  */
-import { Finding, GateResult } from "../report";
+import { Finding, GateResult, placeText } from "../report";
 
 export function formatJunit(result: GateResult): string {
-  const suites = result.files.map((file) => {
+  const dataFiles = [...new Set(result.findings.map((f) => f.file))].filter((file) => !result.files.includes(file));
+  const suites = [...result.files, ...dataFiles].map((file) => {
     const buckets = result.buckets.filter((b) => b.file === file);
     const findings = result.findings.filter((f) => f.file === file);
     const cases: string[] = [];
@@ -29,13 +31,18 @@ function testCase(name: string, findings: Finding[]): string {
   const warnings = findings.filter((f) => f.severity === "warning");
   let body = "";
   if (errors.length > 0) {
-    const text = errors.map((f) => `${f.rule}: ${f.message}`).join("\n");
+    const text = errors.map((f) => `${f.rule}: ${f.message}${at(f)}`).join("\n");
     body += `      <failure message="${xml(errors[0].rule + ": " + errors[0].message)}" type="${xml(errors[0].rule)}">${xml(text)}</failure>\n`;
   }
-  if (warnings.length > 0) body += `      <system-out>${xml(warnings.map((f) => `warning ${f.rule}: ${f.message}`).join("\n"))}</system-out>\n`;
+  if (warnings.length > 0) body += `      <system-out>${xml(warnings.map((f) => `warning ${f.rule}: ${f.message}${at(f)}`).join("\n"))}</system-out>\n`;
   return body === ""
     ? `    <testcase name="${xml(name)}" classname="gt-cors"/>\n`
     : `    <testcase name="${xml(name)}" classname="gt-cors">\n${body}    </testcase>\n`;
+}
+
+function at(f: Finding): string {
+  const place = placeText(f);
+  return place === null ? "" : `\n  at ${place}`;
 }
 
 function xml(s: string): string {

@@ -1,6 +1,8 @@
 /**
  * SARIF 2.1.0 for code scanning: the rule pack as the tool's rules, one result per finding located at the
- * input file with the resource address as its logical location; excepted findings carry a suppression.
+ * resource's block in the root's `.tf` files when the gate found it (the plan as a related location), else at the
+ * input file; the resource address and CDKTF construct path as logical locations, the root as a property;
+ * excepted findings carry a suppression.
  */
 import { Finding, GateResult } from "../report";
 
@@ -15,11 +17,14 @@ export function formatSarif(result: GateResult, version: string): string {
     message: { text: f.message },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: f.file } },
-        ...(f.address ? { logicalLocations: [{ fullyQualifiedName: f.address, kind: "resource" }] } : {}),
+        physicalLocation: f.declaration
+          ? { artifactLocation: { uri: f.declaration.file }, region: { startLine: f.declaration.line } }
+          : { artifactLocation: { uri: f.file } },
+        ...logicalLocations(f),
       },
     ],
-    ...(f.fix ? { properties: { fix: f.fix } } : {}),
+    ...(f.declaration ? { relatedLocations: [{ id: 1, physicalLocation: { artifactLocation: { uri: f.file } }, message: { text: "the plan" } }] } : {}),
+    ...properties(f),
     ...(suppression !== undefined ? { suppressions: [{ kind: "external", justification: suppression }] } : {}),
   });
   const sarif = {
@@ -46,4 +51,18 @@ export function formatSarif(result: GateResult, version: string): string {
     ],
   };
   return JSON.stringify(sarif, null, 2) + "\n";
+}
+
+function logicalLocations(f: Finding): object {
+  const names = [
+    ...(f.address ? [{ fullyQualifiedName: f.address, kind: "resource" }] : []),
+    ...(f.construct ? [{ fullyQualifiedName: f.construct, kind: "declaration" }] : []),
+  ];
+  return names.length > 0 ? { logicalLocations: names } : {};
+}
+
+/** The fix, and the Terraform root (a directory, which a SARIF artifact location cannot be). */
+function properties(f: Finding): object {
+  const props = { ...(f.fix ? { fix: f.fix } : {}), ...(f.root !== null ? { root: f.root } : {}) };
+  return Object.keys(props).length > 0 ? { properties: props } : {};
 }

@@ -1,13 +1,16 @@
 /**
- * Human text: one line per finding (severity, file, resource address, rule id, message), the CORS rule that
- * fixes it, excepted findings with their reasons, then a one-line summary.
+ * Human text: one line per finding (severity, file, resource address, rule id, message), where to open it (the
+ * resource's block, construct or root), the CORS rule that fixes it, excepted findings with their reasons, then a
+ * one-line summary.
  */
-import { GateResult, plural, summarize } from "../report";
+import { GateResult, placeText, plural, summarize } from "../report";
 
 export function formatText(result: GateResult): string {
   const lines: string[] = [];
   for (const f of result.findings) {
     lines.push(`${f.severity.padEnd(7)} ${f.file}: ${f.address ?? "-"} ${f.rule}: ${f.message}`);
+    const place = placeText(f);
+    if (place !== null) lines.push(`        at: ${place}`);
     if (f.fix) lines.push(`        fix: ${fixText(f.fix)}`);
   }
   for (const e of result.exceptions) {

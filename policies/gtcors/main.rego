@@ -9,9 +9,11 @@ package gtcors
 import rego.v1
 
 import data.gtcors.cors
+import data.gtcors.locations
 import data.gtcors.pack
 import data.gtcors.requirements
 import data.gtcors.resources
+import data.gtcors.rejections
 import data.gtcors.shape
 import data.gtcors.source
 
@@ -36,6 +38,16 @@ data_entries(bucket) := [entry |
 	entry_matches(entry, bucket)
 ]
 
+# Two entries for one bucket (by address and by name, or twice by either) say different things about it: a data
+# file error, as the gate reports every other one, rather than a silent merge.
+data_errors contains {"path": sprintf("$.groundtruth.buckets[%d]", [j]), "message": msg} if {
+	some address, bucket in resources.buckets
+	matching := [i | some i, entry in setting_list("buckets"); entry_matches(entry, bucket)]
+	count(matching) > 1
+	j := matching[1]
+	msg := sprintf("a second entry for the bucket %s (the first is $.groundtruth.buckets[%d]); merge them into one", [address, matching[0]])
+}
+
 entry_matches(entry, bucket) if entry.address == bucket.address
 
 entry_matches(entry, bucket) if entry.address == bucket.config_address
@@ -59,11 +71,22 @@ job_types_of(bucket, entries) := tag_values(bucket.tags, "groundtruth:job-types"
 roles_of(bucket, entries) := roles if {
 	roles := tag_values(bucket.tags, "groundtruth:bucket-role") | entry_values(entries, "roles")
 	count(roles) > 0
+} else := requirements.roles if {
+	# A role known only after apply could be either: judged as both, so unknown is never compliant.
+	object.get(bucket, "roles_unknown", false)
 } else := {"input"}
 
-# Buckets managed by the plan, keyed by address.
+# A data entry that settles a bucket the plan cannot tell about: `"groundtruth": false` says it is not one.
+declared_not_groundtruth(entries) if {
+	some entry in entries
+	entry.groundtruth == false
+}
+
+# Buckets managed by the plan, keyed by address; a bucket the plan leaves alone (in prior_state only) when the
+# plan changes its CORS.
 subjects[address] := subject if {
 	some address, bucket in resources.buckets
+	judged(bucket)
 	entries := data_entries(bucket)
 	job_types := job_types_of(bucket, entries)
 	count(job_types) > 0
@@ -75,6 +98,11 @@ subjects[address] := subject if {
 		"roles": roles_of(bucket, entries),
 		"configs": configs,
 		"inline": bucket.inline_configured,
+		"inline_put": bucket.inline_put,
+		"rejected": array.concat(
+			inline_rejections(bucket),
+			[sprintf("%s: %s", [c, reason]) | some c in sort([c | some c in configs]); some reason in rejections.rejections(resources.cors_configs[c].raw_rules)],
+		),
 		"rules": array.concat(
 			inline_rules(bucket),
 			[rule | some c in sort([c | some c in configs]); some rule in resources.cors_configs[c].rules],
@@ -101,9 +129,50 @@ subjects[address] := subject if {
 		"roles": roles,
 		"configs": configs,
 		"inline": false,
+		"inline_put": false,
+		"rejected": [sprintf("%s: %s", [c, reason]) | some c in sort([c | some c in configs]); some reason in rejections.rejections(resources.cors_configs[c].raw_rules)],
 		"rules": [rule | some c in sort([c | some c in configs]); some rule in resources.cors_configs[c].rules],
 	}
 }
+
+# A bucket managed elsewhere, listed in data, whose only CORS configuration this plan deletes.
+subjects[address] := subject if {
+	some entry in setting_list("buckets")
+	name := entry.bucket
+	is_string(name)
+	not resources.bucket_by_name[name]
+	not external_configs[name]
+	some _ in resources.cors_deletes[name]
+	address := sort([d.address | some d in resources.cors_deletes[name]])[0]
+	job_types := entry_values([entry], "job_types")
+	count(job_types) > 0
+	subject := {
+		"address": address,
+		"bucket": name,
+		"job_types": job_types,
+		"roles": roles_of({"tags": {}}, [entry]),
+		"configs": set(),
+		"inline": false,
+		"inline_put": false,
+		"rejected": [],
+		"rules": [],
+	}
+}
+
+external_configs[name] if {
+	some c in resources.cors_configs
+	name := c.bucket_name
+	is_string(name)
+}
+
+judged(bucket) if not bucket.prior_only
+
+judged(bucket) if resources.cors_touched[bucket.name]
+
+inline_rejections(bucket) := [sprintf("inline cors_rule of %s: %s", [bucket.address, reason]) |
+	bucket.inline_configured
+	some reason in rejections.rejections(bucket.inline_raw)
+]
 
 inline_rules(bucket) := bucket.inline_rules if bucket.inline_configured
 
@@ -245,7 +314,69 @@ all_findings contains finding("GTCORS-009", config_subject(config), msg, [], nul
 	some address, config in resources.cors_configs
 	not resources.cors_targets[address]
 	not is_string(config.bucket_name)
+	not resources.ambiguous_targets[address]
 	msg := sprintf("CORS configuration %s: its bucket is known only after apply and no bucket in the plan is referenced", [address])
+}
+
+# The apply can end with the bucket's CORS removed: S3 keeps one configuration per bucket, and the delete of any
+# CORS configuration object naming it removes whatever the bucket holds when the delete runs.
+all_findings contains finding("GTCORS-011", subject, msg, ["CORS that survives the apply"], strongest_fix(subject)) if {
+	some subject in subjects
+	count(subject.rules) > 0
+	is_string(subject.bucket)
+	some d in resources.cors_deletes[subject.bucket]
+	why := wipe_reason(d, subject)
+	msg := sprintf("%s can end the apply without CORS: %s", [describe(subject), why])
+}
+
+wipe_reason(d, subject) := sprintf("%s is replaced create_before_destroy, so the old object's delete runs after the new one is put and removes the bucket's CORS", [d.address]) if {
+	d.order == "after-create"
+} else := sprintf("a deposed object of %s is deleted after the current one is in place, and that delete removes the bucket's CORS", [d.address]) if {
+	d.order == "deposed"
+} else := sprintf("%s is deleted while %s puts the bucket's CORS, and Terraform does not order the two (a rename without a moved block, or a second configuration): the delete may run last", [d.address, concat(", ", writers)]) if {
+	d.order == "unordered"
+	not subject.inline_put
+	writers := sort([c | some c in subject.configs; resources.cors_configs[c].puts])
+	count(writers) > 0
+} else := sprintf("%s is deleted, which removes the bucket's CORS, and nothing in this apply puts it again (%s)", [d.address, concat(", ", still)]) if {
+	d.order == "unordered"
+	not subject.inline_put
+	still := array.concat(sort([c | some c in subject.configs]), inline_source(subject))
+}
+
+# What the plan cannot tell: whether a bucket is a Ground Truth bucket, or which bucket a CORS configuration is for.
+all_findings contains finding("GTCORS-012", unknown_subject(address, bucket.name), msg, ["a marking known at plan time"], null) if {
+	some address, bucket in resources.buckets
+	judged(bucket)
+	bucket.job_types_unknown
+	entries := data_entries(bucket)
+	count(job_types_of(bucket, entries)) == 0
+	not declared_not_groundtruth(entries)
+	msg := sprintf("cannot tell whether bucket %s is a Ground Truth bucket: its groundtruth:job-types tag is known only after apply; list it in the data file's buckets with its job_types, or with \"groundtruth\": false if it is not one", [bucket_text(address, bucket.name)])
+}
+
+all_findings contains finding("GTCORS-012", config_subject(resources.cors_configs[address]), msg, [], null) if {
+	some address, targets in resources.ambiguous_targets
+	msg := sprintf("cannot tell which bucket CORS configuration %s is for: its bucket expression leads to %s, chosen by a value the plan does not record; give each bucket its own configuration", [address, concat(" and ", sort([t | some t in targets]))])
+}
+
+all_findings contains finding("GTCORS-012", unknown_subject(concat(".", ["module", name]), null), msg, [], null) if {
+	source.kind == "config"
+	some name, _ in object.get(source.document, "module", {})
+	msg := sprintf("cannot tell what module.%s creates: cdk.tf.json does not show a module's resources, which may include Ground Truth buckets; gate the stack's plan (terraform plan, then terraform show -json), where they are visible", [name])
+}
+
+unknown_subject(address, name) := {"address": address, "bucket": name, "job_types": set(), "roles": set()}
+
+bucket_text(address, name) := sprintf("%s (%q)", [address, name]) if is_string(name)
+
+else := address
+
+# A rule S3 rejects fails the apply, and the bucket does not get that configuration.
+all_findings contains finding("GTCORS-013", subject, msg, subject.rejected, strongest_fix(subject)) if {
+	some subject in subjects
+	count(subject.rejected) > 0
+	msg := sprintf("%s: S3 rejects its CORS configuration, so the apply fails and the bucket is left without it (%s)", [describe(subject), concat("; ", subject.rejected)])
 }
 
 config_subject(config) := {
@@ -261,14 +392,24 @@ config_subject(config) := {
 exception_entries := setting_list("exceptions")
 
 exception_applies(entry, f) if {
+	not scoped(entry)
 	entry.rule == f.rule
 	entry.address == f.address
 }
 
 exception_applies(entry, f) if {
+	not scoped(entry)
 	entry.rule == f.rule
 	is_string(f.bucket)
 	entry.bucket == f.bucket
+}
+
+# An exception scoped to an input file or root (`input`, `root`: path globs) applies only where the gate has matched
+# that scope and passed the entry on without it. The policy alone (opa eval, conftest) sees no file paths, so there
+# a scoped exception suppresses nothing.
+scoped(entry) if {
+	some key in ["input", "root"]
+	object.get(entry, key, null) != null
 }
 
 has_reason(entry) if {
@@ -295,9 +436,10 @@ all_findings contains {
 	not has_reason(entry)
 }
 
-excepted contains object.union(f, {"reason": entry.reason}) if {
+# Each excepted finding names the exception (its index in data.groundtruth.exceptions) that suppressed it.
+excepted contains object.union(f, {"reason": exception_entries[i].reason, "exception": i}) if {
 	some f in all_findings
-	entry := [e | some e in exception_entries; has_reason(e); exception_applies(e, f)][0]
+	i := [i | some i, e in exception_entries; has_reason(e); exception_applies(e, f)][0]
 }
 
 reported contains f if {
@@ -317,6 +459,8 @@ exception_for(f) if {
 report := {
 	"input": {"kind": input_kind, "location": source.wrapper},
 	"errors": sort([e | some e in shape.errors]),
+	"data_errors": sort([e | some e in data_errors]),
+	"constructs": locations.constructs,
 	"findings": sort([f | some f in reported]),
 	"exceptions": sort([f | some f in excepted]),
 	"buckets": sort([{
@@ -354,6 +498,10 @@ deny contains sprintf("%s %s: %s", [f.rule, object.get(f, "address", "-"), f.mes
 
 deny contains sprintf("unreadable input at %s: %s", [e.path, e.message]) if {
 	some e in shape.errors
+}
+
+deny contains sprintf("data error at %s: %s", [e.path, e.message]) if {
+	some e in data_errors
 }
 
 deny contains "input is neither a Terraform plan nor Terraform JSON configuration" if {

@@ -156,6 +156,58 @@ test_exception_without_reason_suppresses_nothing if {
 	r.exceptions == []
 }
 
+test_excepted_finding_names_its_exception if {
+	settings := {"exceptions": [
+		{"address": "aws_s3_bucket.other", "rule": "GTCORS-001", "reason": "another bucket"},
+		{"bucket": "labeling", "rule": "GTCORS-001", "reason": "migrating"},
+	]}
+	r := gtcors.report with input as stack("image", "input", []) with data.groundtruth as settings
+	[e] := r.exceptions
+	e.exception == 1
+}
+
+# The policy sees no file paths: an exception scoped to an input or root suppresses nothing unless the gate has
+# matched its scope and passed it on without one.
+test_scoped_exception_suppresses_nothing_in_the_policy_alone if {
+	settings := {"exceptions": [{"address": "aws_s3_bucket.b", "rule": "GTCORS-001", "reason": "r", "input": "infra/a/*.json"}]}
+	r := gtcors.report with input as stack("image", "input", []) with data.groundtruth as settings
+	rule_ids(r) == {"GTCORS-001"}
+	r.exceptions == []
+	count(gtcors.deny) == 1 with input as stack("image", "input", []) with data.groundtruth as settings
+}
+
+test_root_scoped_exception_suppresses_nothing_in_the_policy_alone if {
+	settings := {"exceptions": [{"address": "aws_s3_bucket.b", "rule": "GTCORS-001", "reason": "r", "root": "infra/a"}]}
+	r := gtcors.report with input as stack("image", "input", []) with data.groundtruth as settings
+	rule_ids(r) == {"GTCORS-001"}
+}
+
+test_two_data_entries_for_one_bucket if {
+	settings := {"buckets": [
+		{"address": "aws_s3_bucket.b", "job_types": ["image"]},
+		{"bucket": "labeling", "job_types": ["video-frame"]},
+	]}
+	r := gtcors.report with input as stack("", "", []) with data.groundtruth as settings
+	[e] := r.data_errors
+	e.path == "$.groundtruth.buckets[1]"
+	contains(e.message, "the first is $.groundtruth.buckets[0]")
+}
+
+test_two_data_entries_for_one_bucket_deny_under_conftest if {
+	settings := {"buckets": [
+		{"address": "aws_s3_bucket.b", "job_types": ["image"]},
+		{"bucket": "labeling", "job_types": ["video-frame"]},
+	]}
+	some msg in gtcors.deny with input as stack("", "", []) with data.groundtruth as settings
+	startswith(msg, "data error at $.groundtruth.buckets[1]: a second entry for the bucket aws_s3_bucket.b")
+}
+
+test_one_data_entry_per_bucket_is_no_error if {
+	settings := {"buckets": [{"address": "aws_s3_bucket.b", "job_types": ["image"]}]}
+	r := gtcors.report with input as stack("", "", []) with data.groundtruth as settings
+	r.data_errors == []
+}
+
 test_exception_for_another_rule_changes_nothing if {
 	settings := {"exceptions": [{"address": "aws_s3_bucket.b", "rule": "GTCORS-003", "reason": "not this one"}]}
 	r := gtcors.report with input as stack("image", "input", []) with data.groundtruth as settings

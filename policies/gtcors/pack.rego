@@ -62,4 +62,28 @@ rules := {
 		"summary": "A CORS configuration's bucket cannot be determined from the plan",
 		"explanation": "The bucket name is unknown at plan time and the configuration reference does not lead to a bucket in this plan, so the gate cannot tell which bucket the rules protect.",
 	},
+	"GTCORS-010": {
+		"name": "ExceptionScopedToItsInput",
+		"severity": "warning",
+		"summary": "An exception without a scope suppresses findings in more than one input",
+		"explanation": "An exception without input or root applies to every plan of a run; suppressing findings in several of them, it may hide a finding its author never saw. Scope it with input (a path glob of the plan file) or root (of the Terraform root directory).",
+	},
+	"GTCORS-011": {
+		"name": "CorsSurvivesApply",
+		"severity": "error",
+		"summary": "The apply can end with a Ground Truth bucket's CORS removed",
+		"explanation": "S3 keeps one CORS configuration per bucket and deleting any aws_s3_bucket_cors_configuration removes it. A create_before_destroy replacement, a deposed object, a configuration renamed without a moved block, or one deleted while inline or other rules stay unchanged leaves the bucket without CORS once the delete has run.",
+	},
+	"GTCORS-012": {
+		"name": "GroundTruthStatusKnown",
+		"severity": "error",
+		"summary": "The plan cannot tell whether a bucket needs Ground Truth CORS, or which bucket a CORS configuration is for",
+		"explanation": "A marking tag known only after apply, a CORS configuration whose bucket depends on a value the plan does not record, or a module whose resources cdk.tf.json does not show. Unknown is never compliant: list the bucket in the data file (job_types, or \"groundtruth\": false), or gate the plan where the values are known.",
+	},
+	"GTCORS-013": {
+		"name": "S3AcceptsCorsRules",
+		"severity": "error",
+		"summary": "S3 rejects a Ground Truth bucket's CORS configuration",
+		"explanation": "PutBucketCors takes only GET, PUT, HEAD, POST and DELETE (upper-case), at most one * per origin and per allowed header, at least one method and origin per rule and at most 100 rules; otherwise the apply fails and the bucket is left without that CORS.",
+	},
 }

@@ -40,18 +40,61 @@ else := sprintf("%s[%s]", [path, json.marshal(key)])
 # ---------------------------------------------------------------------------------------------------------------
 # Plans
 
+# Shape checks read fields with object.get (or test for them first): under OPA a negated call over a missing field,
+# `not f(x.missing)`, is undefined rather than true, so a check written that way would stay silent on it.
 errors contains error(concat("", [root, ".format_version"]), msg) if {
 	kind == "plan"
-	not regex.match(`^1\.[0-9]+$`, document.format_version)
-	msg := sprintf("unsupported plan format version %s (this gate reads 1.x, as Terraform 1.x writes it)", [json.marshal(document.format_version)])
+	version := object.get(document, "format_version", null)
+	not supported_version(version)
+	msg := sprintf("unsupported plan format version %s (this gate reads 1.x, as Terraform 1.x writes it)", [json.marshal(version)])
+}
+
+supported_version(version) if {
+	is_string(version)
+	regex.match(`^1\.[0-9]+$`, version)
 }
 
 errors contains error(concat("", [root, ".resource_changes"]), msg) if {
 	kind == "plan"
-	changes := document.resource_changes
+	changes := object.get(document, "resource_changes", null)
+	changes != null
 	not is_array(changes)
 	msg := sprintf("expected an array, found %s", [found(changes)])
 }
+
+# A plan that lists resources in planned_values but has no resource_changes was cut short or rewritten: the gate
+# reads what changes from resource_changes, so without it every bucket would go unseen.
+errors contains error(concat("", [root, ".resource_changes"]), msg) if {
+	kind == "plan"
+	object.get(document, "resource_changes", null) == null
+	listed := planned_resources
+	listed > 0
+	msg := sprintf("missing, while planned_values lists %d resources; write the plan with `terraform show -json` unaltered", [listed])
+}
+
+planned_resources := count([r |
+	walk(object.get(document, "planned_values", {}), [path, r])
+	count(path) >= 2
+	path[count(path) - 2] == "resources"
+])
+
+# A plan wrapped for HCP Terraform, env0 (`plan`) or Spacelift (`terraform`) beside a plan at the top, or both
+# wrappers at once: the gate cannot tell which of them Terraform applies.
+errors contains error(concat("", ["$.", wrapped]), msg) if {
+	some wrapped in ["plan", "terraform"]
+	is_string(object.get(object.get(input, wrapped, {}), "format_version", null))
+	others := [other | some other in ["$.format_version", "$.resource_changes", "$.plan", "$.terraform"]; other != concat("", ["$.", wrapped]); holds_plan(other)]
+	count(others) > 0
+	msg := sprintf("a wrapped plan beside another plan (%s); give the gate one plan per file", [concat(", ", others)])
+}
+
+holds_plan("$.format_version") if object.get(input, "format_version", null) != null
+
+holds_plan("$.resource_changes") if object.get(input, "resource_changes", null) != null
+
+holds_plan("$.plan") if is_string(object.get(object.get(input, "plan", {}), "format_version", null))
+
+holds_plan("$.terraform") if is_string(object.get(object.get(input, "terraform", {}), "format_version", null))
 
 errors contains err if {
 	kind == "plan"
@@ -80,6 +123,9 @@ change_errors(at, change, type) := {error(concat("", [at, ".actions"]), "expecte
 } if {
 	some side in ["before", "after"]
 	not object_or_null(object.get(change, side, null))
+} else := {error(concat("", [at, ".after"]), "a create with no after: Terraform writes the planned object of every create")} if {
+	"create" in change.actions
+	object.get(change, "after", null) == null
 } else := attribute_errors(concat("", [at, ".after"]), change.after) if {
 	type in tracked_types
 	is_object(change.after)

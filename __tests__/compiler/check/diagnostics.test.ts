@@ -26,7 +26,6 @@ const CASES: Array<[string, string]> = [
   ["rule without if", "p { true }"],
   ["partial set without contains", "p[x] { x := 1 }"],
   ["rule without value or body", "p"],
-  ["function without value or body", "f(x)"],
   ["contains on a function", "f(x) contains 1"],
   ["default without value", "default p"],
   ["default with a variable", "default p := [x]"],

@@ -152,6 +152,38 @@ describe("JSON", () => {
     expect(rt.exports.opa_value_length(cur)).toBe(0);
   });
 
+  // Past 64 KiB the parser shares equal keys and short strings (a cache by hash): values must not change.
+  const largeDocument = (salt: string) =>
+    Array.from({ length: 3000 }, (_, i) => ({
+      name: `bucket-${i % 7}`,
+      type: "aws_s3_bucket",
+      [`key-${i % 5000}`]: salt,
+      "k\u00e9y \"quoted\"": [i, `${salt}-${i}`, "x".repeat(i % 60)],
+      nested: { name: `${salt}-${i % 3}`, "": i % 2 === 0 },
+    }));
+
+  it("a large document parses to what JSON.parse gives, keys and strings repeated, escaped or unique", () => {
+    const doc = largeDocument("a");
+    expect(JSON.stringify(doc).length).toBeGreaterThan(65536);
+    expect(JSON.parse(roundTrip(JSON.stringify(doc)))).toEqual(doc);
+    expect(JSON.parse(rt.dumpJSON(rt.parseValue(JSON.stringify(doc))))).toEqual(doc);
+  });
+
+  it("a large document parsed after the heap was reset shares nothing with the one before", () => {
+    const top = rt.exports.opa_heap_ptr_get();
+    roundTrip(JSON.stringify(largeDocument("first")));
+    rt.exports.opa_heap_ptr_set(top);
+    const second = largeDocument("second");
+    expect(JSON.parse(roundTrip(JSON.stringify(second)))).toEqual(second);
+  });
+
+  it("equal keys of a large document compare and look up as equal", () => {
+    const v = rt.parseJSON(JSON.stringify({ pad: "p".repeat(70000), a: { name: "x", type: "y" }, b: { type: "y", name: "x" } }));
+    const [a, b] = ["a", "b"].map((k) => rt.exports.opa_value_get(v, rt.parseJSON(JSON.stringify(k))));
+    expect(rt.exports.opa_value_equal(a, b)).toBe(1);
+    expect(rt.dumpJSON(rt.exports.opa_value_get(b, rt.parseJSON('"name"')))).toBe('"x"');
+  });
+
   it.each(["", "[1,]", "{\"a\"}", "{1: 2}", "01", "1.", "-", "tru", "\"abc", "[1] x", "{\"a\":1,}", "\"\u0001\"", "NaN", "'a'"])(
     "rejects %j",
     (text) => {

@@ -19,6 +19,7 @@ import { builtins as jsonSchema } from "./jsonschema";
 import { builtins as text } from "./text";
 import { builtins as regoModule } from "./rego-module";
 import { builtins as yaml } from "./yaml";
+import { traceBuiltins } from "./trace";
 
 export { BuiltinError } from "./errors";
 export type { HostBuiltin } from "./errors";
@@ -28,12 +29,14 @@ const FAMILIES: HostFamily[] = [jwt, time, aws, identifiers, cryptoX509, graphql
 export interface HostBuiltinOptions {
   /** Builtin errors abort evaluation with OPA's message instead of making the expression undefined. */
   strict?: boolean;
+  /** Receives each `trace(note)` call's note, in evaluation order. */
+  onTrace?: (note: string) => void;
 }
 
 /** Every host builtin, wrapped for the SDK. Pass the result as `loadPolicy(wasm, undefined, builtins)`. */
 export function createHostBuiltins(options: HostBuiltinOptions = {}): Record<string, HostBuiltin> {
   const out: Record<string, HostBuiltin> = {};
-  for (const family of FAMILIES) {
+  for (const family of [...FAMILIES, traceBuiltins(options.onTrace)]) {
     for (const [name, impl] of Object.entries(family)) {
       out[name] = (...args: unknown[]) => {
         try {
@@ -54,5 +57,5 @@ export const hostBuiltins: Readonly<Record<string, HostBuiltin>> = createHostBui
 
 /** The names the library implements. */
 export function hostBuiltinNames(): string[] {
-  return FAMILIES.flatMap((f) => Object.keys(f)).sort();
+  return [...FAMILIES, traceBuiltins()].flatMap((f) => Object.keys(f)).sort();
 }

@@ -1,7 +1,7 @@
 /**
  * The `time.*` builtins: the evaluation's clock, Go layouts and durations, and calendar arithmetic in time
  * zones. Instants are int64 nanoseconds as in OPA; results beyond 2^53 reach the module exactly (see
- * `sdkResult`), while arguments arrive as doubles (the SDK parses them with `JSON.parse`).
+ * `sdkResult`), and so do arguments, which the module sends wrapped (see `exact-number.ts`).
  */
 import { HostFamily, typeError } from "./errors";
 import { sdkResult } from "./go-encoding";
@@ -9,6 +9,7 @@ import { NAMED_LAYOUTS, UTC, Zone, civilOf, daysIn, formatTime, fromCivil, loadZ
 import { parseDuration, parseTime } from "./go-time-parse";
 import { builtinError, intOperand, stringOperand } from "./support";
 import { evaluationTimeNs } from "./identifiers";
+import { exactNumber } from "./exact-number";
 
 const MIN_NS = -(1n << 63n);
 const MAX_NS = (1n << 63n) - 1n;
@@ -38,24 +39,23 @@ const TZ_OPERAND = "either number (ns) or [number (ns), string (tz)]";
 
 /** OPA's `tzTime`: `ns`, `[ns, tz]` or `[ns, tz, layout]`; the nanoseconds must be an exact int64. */
 function zonedTime(arg: unknown): ZonedTime {
-  let nsValue: unknown = arg;
+  let nsValue: unknown = exactNumber(arg);
   let zone = UTC;
   let layout = "";
   if (Array.isArray(arg)) {
     if (arg.length === 0) throw typeError(1, TZ_OPERAND, arg);
-    nsValue = arg[0];
-    if (typeof nsValue !== "number") throw typeError(1, "number", nsValue);
+    nsValue = exactNumber(arg[0]);
+    if (typeof nsValue !== "number" && typeof nsValue !== "bigint") throw typeError(1, "number", nsValue);
     if (arg.length > 1) {
       const name = stringOperand(arg[1], 1);
       zone = goCall(() => loadZone(name));
     }
     if (arg.length > 2) layout = stringOperand(arg[2], 1);
-  } else if (typeof arg !== "number") {
+  } else if (typeof nsValue !== "number" && typeof nsValue !== "bigint") {
     throw typeError(1, TZ_OPERAND, arg);
   }
-  const n = nsValue as number;
-  if (!Number.isInteger(n)) throw builtinError("timestamp too big");
-  const ns = BigInt(n);
+  if (typeof nsValue === "number" && !Number.isInteger(nsValue)) throw builtinError("timestamp too big");
+  const ns = BigInt(nsValue as number | bigint);
   if (ns < MIN_NS || ns > MAX_NS) throw builtinError("timestamp too big");
   return { ns, zone, layout };
 }

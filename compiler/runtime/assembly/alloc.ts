@@ -1,14 +1,21 @@
 // The heap: a bump allocator over the imported linear memory, the only allocator the runtime uses.
 // `alloc` moves the heap pointer up (8-byte aligned); `heapReset` moves it back and so frees everything above,
 // which is what the SDK relies on when it writes input at `opa_heap_ptr_get()`. Memory grows on demand, also
-// after the host itself grew it, and running out aborts instead of failing silently.
+// after the host itself grew it, and running out aborts instead of failing silently. The heap stays below 2 GiB:
+// the SDK reads the addresses it is given as signed 32-bit numbers, so anything above would come back negative.
 
 import { hostAbort } from "./env";
 
 let heapPtr: usize = 0;
 let heapLimit: usize = 0;
 
-const OUT_OF_MEMORY = memory.data<u8>([111, 117, 116, 32, 111, 102, 32, 109, 101, 109, 111, 114, 121, 0]);
+// "out of memory: evaluation needs more than 2 GiB of Wasm memory, the most the OPA SDK can address",
+// NUL-terminated; hosts (the gate) recognise the prefix "out of memory".
+const OUT_OF_MEMORY = memory.data<u8>([111, 117, 116, 32, 111, 102, 32, 109, 101, 109, 111, 114, 121, 58, 32, 101, 118, 97, 108, 117, 97, 116, 105, 111, 110, 32, 110, 101, 101, 100, 115, 32, 109, 111, 114, 101, 32, 116, 104, 97, 110, 32, 50, 32, 71, 105, 66, 32, 111, 102, 32, 87, 97, 115, 109, 32, 109, 101, 109, 111, 114, 121, 44, 32, 116, 104, 101, 32, 109, 111, 115, 116, 32, 116, 104, 101, 32, 79, 80, 65, 32, 83, 68, 75, 32, 99, 97, 110, 32, 97, 100, 100, 114, 101, 115, 115, 0]);
+
+// The first address the heap never reaches (2 GiB), and the memory size in pages that holds it.
+const HEAP_END: usize = 0x80000000;
+const MAX_PAGES: i32 = <i32>(HEAP_END >> 16);
 
 export function heapInit(base: usize): void {
   heapPtr = base;
@@ -40,6 +47,7 @@ function growTo(end: usize): void {
     // memory.grow only logarithmically often.
     let pages = memory.size() >> 3;
     if (pages < need) pages = need;
+    if (pages > MAX_PAGES - memory.size()) pages = need;
     if (memory.grow(pages) < 0 && memory.grow(need) < 0) {
       hostAbort(OUT_OF_MEMORY);
       unreachable();
@@ -58,7 +66,7 @@ function growTo(end: usize): void {
 }
 
 function allocSlow(end: usize, p: usize): void {
-  if (end < p || end > 0xfff00000) {
+  if (end < p || end > HEAP_END) {
     hostAbort(OUT_OF_MEMORY);
     unreachable();
   }

@@ -2,11 +2,13 @@
 // non-string keys, back-quoted raw strings). One iterative pass with explicit stacks (no recursion limit):
 // finished elements wait on a scratch stack and each container is built once, at its exact size, when it
 // closes. Strings without escapes point into the source text; numbers that are not i64 keep their text.
+// In large documents object keys are shared: a key seen before is the same string value (Terraform plans repeat
+// a few hundred keys millions of times), which saves a string per entry and hashes each key's bytes once.
 
 import { alloc, realloc } from "./alloc";
-import { T_OBJECT, T_SET, T_STRING, typeOf, nullValue, trueValue, falseValue, newInt, newString, newArrayFrom } from "./value";
+import { T_OBJECT, T_SET, T_STRING, typeOf, nullValue, trueValue, falseValue, newInt, newString, newArrayFrom, strLen, strPtr } from "./value";
 import { tableNewSized, tableFind, tableAppend } from "./table";
-import { hashValue, stringHash } from "./hash";
+import { hashBytes, hashValue, stringHash } from "./hash";
 import { numberFromText } from "./numbers";
 import { isNumberSyntax } from "./decimal";
 import { utf8Encode } from "./utf8";
@@ -87,6 +89,48 @@ function parseString(): usize {
   if (q >= end) return 0;
   return parseEscaped(start, q);
 }
+
+// Keys: a direct-mapped cache of the keys parsed so far in this document, by hash of their bytes. Only for
+// documents of at least KEY_CACHE_MIN bytes (the cache costs 16 KiB per parse); 0 when there is none.
+const KEY_CACHE_SLOTS: u32 = 4096;
+const KEY_CACHE_MIN: u32 = 65536;
+let keyCache: usize = 0;
+
+// An object key starting after its opening quote, shared with an equal key parsed before when there is one.
+function parseKey(): usize {
+  if (keyCache == 0) return parseString();
+  const start = pos;
+  let q = pos;
+  while (q < end) {
+    const c = <u32>load<u8>(q);
+    if (c == 0x22) break;
+    if (c == 0x5c || c < 0x20) return parseString();
+    q++;
+  }
+  if (q >= end) return 0;
+  const n = <u32>(q - start);
+  let h = hashBytes(start, n);
+  if (h == 0) h = 1;
+  const slot = keyCache + (<usize>(h & (KEY_CACHE_SLOTS - 1)) << 2);
+  const seen = load<u32>(slot);
+  pos = q + 1;
+  if (seen != 0 && load<u32>(seen, 12) == h && strLen(seen) == n && memory.compare(strPtr(seen), start, n) == 0) return seen;
+  const k = newString(start, n);
+  store<u32>(k, h, 12);
+  store<u32>(slot, k);
+  return k;
+}
+
+// A string value: shared like a key when short (names, types, actions and tag values repeat in plans).
+function parseShared(): usize {
+  if (keyCache == 0) return parseString();
+  let q = pos;
+  const limit = pos + SHARED_MAX < end ? pos + SHARED_MAX : end;
+  while (q < limit && load<u8>(q) != 0x22) q++;
+  return q < limit ? parseKey() : parseString();
+}
+
+const SHARED_MAX: usize = 48;
 
 // The slow path once an escape shows up: find the closing quote, then decode into a buffer of the raw length
 // (decoding never lengthens the text).
@@ -234,6 +278,11 @@ export function parseValue(p: usize, n: u32, rego: bool): usize {
   stkCap = 256;
   stkLen = 0;
   stk = alloc(<usize>stkCap << 2);
+  keyCache = 0;
+  if (n >= KEY_CACHE_MIN) {
+    keyCache = alloc(<usize>KEY_CACHE_SLOTS << 2);
+    memory.fill(keyCache, 0, <usize>KEY_CACHE_SLOTS << 2);
+  }
   let fcap: u32 = 32;
   let frames = alloc(<usize>fcap << 3);
   let fsp: u32 = 0;
@@ -245,7 +294,9 @@ export function parseValue(p: usize, n: u32, rego: bool): usize {
     const c = <u32>load<u8>(pos);
     if (c == 0x22) {
       pos++;
-      v = parseString();
+      // In Rego syntax a key is parsed as any value: where one may start, share it like a JSON key.
+      const kind = fsp > 0 ? load<u32>(frames + (<usize>(fsp - 1) << 3)) : 0;
+      v = kind == F_BRACE || kind == F_OBJ_KEY ? parseKey() : parseShared();
     } else if (c - 48 < 10 || c == 45) {
       v = parseNumber();
     } else if (c == 0x7b || c == 0x5b) {
@@ -279,7 +330,7 @@ export function parseValue(p: usize, n: u32, rego: bool): usize {
           store<u32>(f, F_OBJ_KEY);
           if (pos >= end || load<u8>(pos) != 0x22) return 0;
           pos++;
-          v = parseString();
+          v = parseKey();
           if (v == 0) return 0;
           stkPush(v);
           skipWs();
@@ -331,7 +382,7 @@ export function parseValue(p: usize, n: u32, rego: bool): usize {
           if (!rego) {
             if (pos >= end || load<u8>(pos) != 0x22) return 0;
             pos++;
-            const k = parseString();
+            const k = parseKey();
             if (k == 0) return 0;
             stkPush(k);
             skipWs();

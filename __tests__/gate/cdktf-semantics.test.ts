@@ -1,0 +1,106 @@
+/**
+ * CDKTF input follows the plan's rules: stacks written with the raw provider classes are synthesized for real and
+ * their cdk.tf.json gated (the file, the cdktf.out directory and synth-time validation): provider defaultTags mark
+ * buckets, tag maps that are tokens cannot be told, iterators, a TerraformHclModule's unseen resources, and a
+ * stale top-level cdk.tf.json beside stacks/.
+ */
+import { promises as fs } from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App, Fn, TerraformHclModule, TerraformIterator, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
+import { check } from "../../gate/cli";
+import { addGroundTruthCorsValidation } from "../../gate/cdktf-validation";
+import { expandPaths } from "../../gate/inputs";
+import { findings, passes } from "./gate-results";
+
+let work: string;
+
+beforeAll(async () => {
+  work = await fs.mkdtemp(path.join(os.tmpdir(), "gate-cdktf-semantics-"));
+});
+
+afterAll(async () => {
+  if (work) await fs.rm(work, { recursive: true, force: true });
+});
+
+const GET_RULE = [{ allowedMethods: ["GET"], allowedOrigins: ["*"] }];
+
+/** Synthesizes one stack into its own cdktf.out and returns the findings (`RULE address`) and passing buckets. */
+function synthAndGate(name: string, build: (stack: TerraformStack) => void): { found: string[]; passed: string[]; stack: TerraformStack } {
+  const outdir = path.join(work, name);
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, name);
+  build(stack);
+  app.synth();
+  const result = check([outdir], { cwd: work });
+  return { found: findings(result), passed: passes(result), stack };
+}
+
+describe("CDKTF stacks with the raw provider classes", () => {
+  it("reads the provider's defaultTags as the marking of every bucket it serves", () => {
+    const { found, passed } = synthAndGate("default-tags", (stack) => {
+      new AwsProvider(stack, "aws", { region: "us-east-1", defaultTags: [{ tags: { "groundtruth:job-types": "image" } }] });
+      new S3Bucket(stack, "protected", { bucket: "gt-dt-protected" });
+      new S3BucketCorsConfiguration(stack, "cors", { bucket: "gt-dt-protected", corsRule: GET_RULE });
+      new S3Bucket(stack, "bare", { bucket: "gt-dt-bare" });
+    });
+    expect({ found, passed }).toEqual({ found: ["GTCORS-001 aws_s3_bucket.bare"], passed: ["aws_s3_bucket.protected"] });
+  });
+
+  it("cannot tell about a tag map that is a token (Fn.merge) or a marking value that is one (Fn.lower)", () => {
+    const { found } = synthAndGate("token-tags", (stack) => {
+      new AwsProvider(stack, "aws", { region: "us-east-1" });
+      const kind = new TerraformVariable(stack, "kind", { type: "string", default: "IMAGE" });
+      const base = new TerraformVariable(stack, "base", { type: "map(string)", default: {} });
+      new S3Bucket(stack, "merged", { bucket: "gt-tok-merged", tags: Token.asStringMap(Fn.merge([base.value, { team: "vision" }])) });
+      new S3Bucket(stack, "lowered", { bucket: "gt-tok-lowered", tags: { "groundtruth:job-types": Fn.lower(kind.stringValue) } });
+      new S3Bucket(stack, "plain", { bucket: "gt-tok-plain", tags: { team: "vision" } });
+    });
+    expect(found).toEqual(["GTCORS-012 aws_s3_bucket.lowered", "GTCORS-012 aws_s3_bucket.merged"]);
+  });
+
+  it("judges buckets made with an iterator as one marked resource, linked to its CORS by the iterator's reference", () => {
+    const { found } = synthAndGate("iterator", (stack) => {
+      new AwsProvider(stack, "aws", { region: "us-east-1" });
+      const names = TerraformIterator.fromList(["a", "b"]);
+      const buckets = new S3Bucket(stack, "shards", {
+        forEach: names,
+        bucket: `gt-it-${names.value}`,
+        tags: { "groundtruth:job-types": "image" },
+      });
+      new S3Bucket(stack, "uncovered", { forEach: names, bucket: `gt-it-bare-${names.value}`, tags: { "groundtruth:job-types": "image" } });
+      const each = TerraformIterator.fromResources(buckets);
+      new S3BucketCorsConfiguration(stack, "cors", { forEach: each, bucket: Token.asString(each.getString("id")), corsRule: GET_RULE });
+    });
+    // The configuration's bucket is `${each.value.id}` over aws_s3_bucket.shards: cdk.tf.json records no
+    // instances, so the gate links the resources, not instances; the bucket nothing covers still fails.
+    expect(found).toEqual(["GTCORS-001 aws_s3_bucket.uncovered"]);
+  });
+
+  it("cannot see inside a TerraformHclModule, so it cannot pass the stack", () => {
+    const { found, stack } = synthAndGate("hcl-module", (s) => {
+      new AwsProvider(s, "aws", { region: "us-east-1" });
+      new TerraformHclModule(s, "buckets", { source: "terraform-aws-modules/s3-bucket/aws", variables: { bucket: "gt-mod" } });
+    });
+    expect(found).toEqual(["GTCORS-012 module.buckets"]);
+    // Synth-time validation says the same.
+    expect(addGroundTruthCorsValidation(stack).validate().join("\n")).toMatch(/GTCORS-012 module\.buckets: cannot tell what module\.buckets creates/);
+  });
+});
+
+describe("a cdktf.out directory", () => {
+  it("reads stacks/ even when a stale cdk.tf.json from an older cdktf sits at its top", async () => {
+    const outdir = path.join(work, "stale");
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "current");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    new S3Bucket(stack, "frames", { bucket: "gt-stale-frames", tags: { "groundtruth:job-types": "image" } });
+    app.synth();
+    await fs.writeFile(path.join(outdir, "cdk.tf.json"), JSON.stringify({ resource: {} }));
+    expect(expandPaths([outdir], work)).toEqual([path.relative(work, path.join(outdir, "stacks", "current", "cdk.tf.json"))]);
+    expect(check([outdir], { cwd: work }).findings.map((f) => `${f.rule} ${f.address}`)).toEqual(["GTCORS-001 aws_s3_bucket.frames"]);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Regal's three custom builtins (pkg/builtins/regal/regal.go), for `regoc --builtins` (test support for
+ * `npm run realworld`, not part of the product): `regal.last(array)`, `regal.parse_module(filename, rego)` (the
+ * project's parser, its AST turned into Regal's RoAST JSON) and `regal.is_formatted(rego, options)`.
+ */
+import { parseRegalModule } from "./regal-roast";
+
+export const builtins = {
+  "regal.last": {
+    decl: { args: [{ type: "array" }], result: { type: "any" } },
+    impl: (arr: unknown) => (Array.isArray(arr) && arr.length > 0 ? arr[arr.length - 1] : undefined),
+  },
+  "regal.parse_module": {
+    decl: { args: [{ type: "string" }, { type: "string" }], result: { type: "object" } },
+    impl: (filename: unknown, source: unknown) => {
+      if (typeof filename !== "string" || typeof source !== "string") throw new Error("operands must be strings");
+      return parseRegalModule(filename, source);
+    },
+  },
+  "regal.is_formatted": {
+    decl: { args: [{ type: "string" }, { type: "object" }], result: { type: "boolean" } },
+    impl: () => {
+      throw new Error("regal.is_formatted: OPA's formatter is not implemented");
+    },
+  },
+};
