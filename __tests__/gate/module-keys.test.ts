@@ -1,7 +1,8 @@
 /**
  * Linking through instance keys passed into a for_each module as a variable (`bucket_id = aws_s3_bucket.b[each.key].id`):
  * a real plan (terraform + AWS provider 5.100.0 from the offline mirror), gated; each module instance's CORS
- * configuration is for exactly the bucket of its key.
+ * configuration is for exactly the bucket of its key, and a literal key given to a module (`aws_s3_bucket.c["one"].id`)
+ * names that instance only.
  */
 import { promises as fs } from "fs";
 import * as os from "os";
@@ -40,7 +41,9 @@ describe("instance keys passed into a for_each module", () => {
       'GTCORS-003 aws_s3_bucket.b["blue"]',
       // No instance has its key: neither red's nor blue's configuration counts for it.
       'GTCORS-001 aws_s3_bucket.b["green"]',
+      // module.fixed is given c["one"] by a literal key: c["two"] has no configuration.
+      'GTCORS-001 aws_s3_bucket.c["two"]',
     ].sort());
-    expect(passes(result)).toEqual(['aws_s3_bucket.b["red"]']);
+    expect(passes(result)).toEqual(['aws_s3_bucket.b["red"]', 'aws_s3_bucket.c["one"]']);
   });
 });
