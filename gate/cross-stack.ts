@@ -82,8 +82,8 @@ function namingConfigs(doc: Json, orphan: OrphanBucket, home: Json | null): Arra
   const found: Array<{ name: string; rewrite: boolean }> = [];
   for (const rc of asArray(doc.resource_changes)) {
     const change = asObject(rc.change);
-    if (rc.type !== CORS_TYPE || rc.mode !== "managed" || !asArray(change.actions).length) continue;
-    const actions = change.actions as unknown[];
+    const actions: unknown[] = Array.isArray(change.actions) ? change.actions : [];
+    if (rc.type !== CORS_TYPE || rc.mode !== "managed" || actions.length === 0) continue;
     if (actions.length === 1 && (actions[0] === "delete" || actions[0] === "forget")) continue;
     if (asObject(change.after).bucket === orphan.bucket) found.push({ name: String(rc.address), rewrite: false });
   }

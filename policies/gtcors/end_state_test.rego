@@ -214,17 +214,3 @@ test_cdktf_data_source_lookup_links_by_name if {
 	r := gtcors.report with input as config
 	r.findings == []
 }
-
-test_key_given_through_module_variable_pairs_only_that_instance if {
-	one := object.union(rc("aws_s3_bucket.b[\"one\"]", ["create"], null, {"tags": tags}), {"index": "one", "type": "aws_s3_bucket", "name": "b"})
-	two := object.union(rc("aws_s3_bucket.b[\"two\"]", ["create"], null, {"tags": tags}), {"index": "two", "type": "aws_s3_bucket", "name": "b"})
-	c := object.union(rc("module.m.aws_s3_bucket_cors_configuration.this", ["create"], null, {"cors_rule": [get_rule]}), {"module_address": "module.m", "type": "aws_s3_bucket_cors_configuration", "name": "this"})
-	p := {"format_version": "1.2", "resource_changes": [one, two, c], "configuration": {"root_module": {
-		"resources": [{"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "expressions": {}}],
-		"module_calls": {"m": {
-			"expressions": {"bucket_id": {"references": ["aws_s3_bucket.b[\"one\"].id", "aws_s3_bucket.b[\"one\"]", "aws_s3_bucket.b"]}},
-			"module": {"resources": [{"address": "aws_s3_bucket_cors_configuration.this", "mode": "managed", "type": "aws_s3_bucket_cors_configuration", "expressions": {"bucket": {"references": ["var.bucket_id"]}}}]},
-		}},
-	}}}
-	report_findings(p) == {"GTCORS-001 aws_s3_bucket.b[\"two\"]"}
-}
