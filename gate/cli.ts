@@ -7,9 +7,10 @@
  */
 import * as path from "path";
 import * as fs from "fs";
-import { describeUnreadable, expandPaths, InputError, readInput, STDIN } from "./inputs";
+import { describeUnreadable, expandPaths, GateInput, InputError, readInput, STDIN } from "./inputs";
+import { OrphanBucket, pairAcrossInputs } from "./cross-stack";
 import { checkIntegrity } from "./integrity";
-import { overreachingExceptions, settingsForInput } from "./exceptions";
+import { InputPlace, overreachingExceptions, settingsForInput } from "./exceptions";
 import { Locator, FindingLocation, relativePlace } from "./locations";
 import { EvaluationError, GatePolicy, InputReport, StackExhaustedError, UnparseableInputError } from "./policy";
 import { readSettings, SettingsError } from "./settings";
@@ -164,30 +165,29 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
   const result: GateResult = { files: [], findings: [], exceptions: [], buckets: [], rules: policy.rules() };
   // Findings about the data file come from every input alike; each is reported once, against the data file.
   const dataFindings = new Map<string, Finding>();
+  const evaluated: Array<{ input: GateInput; place: InputPlace; report: InputReport }> = [];
   for (const given of files) {
     const input = readInput(given, options.cwd, options.stdin);
     const fromStdin = given === STDIN;
     // Where the input sits decides which scoped exceptions apply to it.
     const place = { file: fromStdin ? input.file : relativePlace(options.cwd, input.file), root: locator.rootOf(input.file, options.root, fromStdin) };
-    let report: InputReport;
-    try {
-      policy.setData(settingsForInput(settings, place));
-      report = policy.evaluate(input);
-    } catch (e) {
-      if (e instanceof StackExhaustedError) throw new InputError(input.file, `$: nested too deeply for the policy to evaluate (${e.message})`);
-      if (e instanceof UnparseableInputError) throw describeUnreadable(input);
-      throw e;
+    const report = evaluateInput(policy, input, settingsForInput(settings, place), dataFile);
+    evaluated.push({ input, place, report });
+  }
+  // A bucket without CORS in its own input whose configuration another input manages is judged there.
+  const pairs = pairAcrossInputs(evaluated.map((e) => e.input), orphansOf(evaluated.map((e) => e.report), settings));
+  for (const [i, here] of groupBy(pairs, (p) => p.input)) {
+    const { input, place } = evaluated[i];
+    const listed = here.map(({ orphan }) => ({ bucket: orphan.bucket, job_types: orphan.job_types, roles: orphan.roles }));
+    const withOrphans = withBuckets(settingsForInput(settings, place), listed);
+    evaluated[i].report = evaluateInput(policy, { file: input.file, bytes: here[0].bytes }, withOrphans, dataFile);
+    for (const { orphan } of here) {
+      const home = evaluated[orphan.input].report;
+      home.findings = home.findings.filter((f) => !(f.rule === NO_CORS && f.address === orphan.address));
+      home.buckets = home.buckets.filter((b) => b.address !== orphan.address);
     }
-    if (report.input.kind === null) throw describeUnreadable(input);
-    const problem = checkIntegrity(input.bytes);
-    if (problem !== null) throw new InputError(input.file, `${problem.path}: ${problem.message}`);
-    if (report.errors.length > 0) {
-      const [first, ...more] = report.errors;
-      const others = more.length > 0 ? ` (and ${more.length} more: ${more.slice(0, 3).map((e) => e.path).join(", ")}${more.length > 3 ? ", …" : ""})` : "";
-      throw new InputError(input.file, `${first.path}: ${first.message}${others}`);
-    }
-    const dataError = report.data_errors?.[0];
-    if (dataError !== undefined) throw new SettingsError(`${dataFile}: ${dataError.path}: ${dataError.message} (in ${input.file})`);
+  }
+  for (const { input, place, report } of evaluated) {
     const kind = report.input.kind === "config" ? "config" : "plan";
     const locate = (address: string | null): FindingLocation => locator.locate(place.root, kind, address, report.constructs ?? {});
     result.files.push(input.file);
@@ -210,6 +210,58 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
   result.buckets.sort(order);
   return result;
 }
+
+/** The policy's report on one input with these settings; an input it cannot read or trust throws. */
+function evaluateInput(policy: GatePolicy, input: GateInput, settings: Record<string, unknown>, dataFile: string): InputReport {
+  let report: InputReport;
+  try {
+    policy.setData(settings);
+    report = policy.evaluate(input);
+  } catch (e) {
+    if (e instanceof StackExhaustedError) throw new InputError(input.file, `$: nested too deeply for the policy to evaluate (${e.message})`);
+    if (e instanceof UnparseableInputError) throw describeUnreadable(input);
+    throw e;
+  }
+  if (report.input.kind === null) throw describeUnreadable(input);
+  const problem = checkIntegrity(input.bytes);
+  if (problem !== null) throw new InputError(input.file, `${problem.path}: ${problem.message}`);
+  if (report.errors.length > 0) {
+    const [first, ...more] = report.errors;
+    const others = more.length > 0 ? ` (and ${more.length} more: ${more.slice(0, 3).map((e) => e.path).join(", ")}${more.length > 3 ? ", …" : ""})` : "";
+    throw new InputError(input.file, `${first.path}: ${first.message}${others}`);
+  }
+  const dataError = report.data_errors?.[0];
+  if (dataError !== undefined) throw new SettingsError(`${dataFile}: ${dataError.path}: ${dataError.message} (in ${input.file})`);
+  return report;
+}
+
+/** Buckets reported without any CORS configuration, by a known name the data file does not already list. */
+function orphansOf(reports: readonly InputReport[], settings: Record<string, unknown>): OrphanBucket[] {
+  const listed = new Set(settingBuckets(settings).map((b) => b.bucket));
+  return reports.flatMap((report, input) =>
+    report.findings
+      .filter((f) => f.rule === NO_CORS && typeof f.bucket === "string" && !listed.has(f.bucket) && f.address !== null)
+      .map((f) => ({ input, address: f.address as string, bucket: f.bucket as string, job_types: f.job_types, roles: f.roles })),
+  );
+}
+
+function settingBuckets(settings: Record<string, unknown>): Array<Record<string, unknown>> {
+  const buckets = (settings.groundtruth as Record<string, unknown> | undefined)?.buckets;
+  return Array.isArray(buckets) ? (buckets as Array<Record<string, unknown>>) : [];
+}
+
+function withBuckets(settings: Record<string, unknown>, buckets: readonly object[]): Record<string, unknown> {
+  return { ...settings, groundtruth: { ...(settings.groundtruth as object), buckets: [...settingBuckets(settings), ...buckets] } };
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+/** The rule a bucket without any CORS configuration breaks. */
+const NO_CORS = "GTCORS-001";
 
 /** The rule whose findings are about the data file's exceptions, not about an input. */
 const EXCEPTION_WITHOUT_REASON = "GTCORS-007";
