@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `regoc` command: loads the compiled Rego→Wasm compiler CLI (dist/, built by `npm ci` through the prepare
+// The `regoc` command: loads the compiled Rego→Wasm compiler CLI (lib/, shipped in the package or built by the prepare
 // script) and runs it on this process's arguments and streams (build, test, eval).
 "use strict";
 const { runCompiledCli } = require("./run-compiled");

@@ -1,10 +1,10 @@
-// Shared by the bin shims: requires a CLI module from dist/ and runs its `run(argv, io)`. Sets process.exitCode
+// Shared by the bin shims: requires a CLI module from lib/ and runs its `run(argv, io)`. Sets process.exitCode
 // rather than calling process.exit, so that large outputs written to a pipe are flushed before the process ends.
 "use strict";
 const path = require("path");
 
 function runCompiledCli(name, modulePath) {
-  const file = path.join(__dirname, "..", "dist", modulePath);
+  const file = path.join(__dirname, "..", "lib", modulePath);
   let cli;
   try {
     cli = require(file);

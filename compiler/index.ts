@@ -12,6 +12,9 @@ import type { Module } from "./syntax/ast";
 import { generateModule, Entrypoint } from "./codegen/entry";
 import { CodegenError } from "./codegen/body";
 
+export type { Diagnostic, DiagnosticCode, Severity as DiagnosticSeverity } from "./diagnostics";
+export type { Location } from "./syntax/ast";
+
 export interface SourceFile {
   /** The name diagnostics and runtime errors use, e.g. `policies/gtcors.rego`. */
   file: string;

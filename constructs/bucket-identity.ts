@@ -5,8 +5,8 @@
  */
 import { IConstruct } from "constructs";
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { isS3Bucket, isS3BucketCorsConfiguration } from "./resource-type";
 
 /** A construct that sets CORS on a bucket, and the bucket's identity. */
 export interface CorsOwner {
@@ -34,7 +34,7 @@ export function bucketIdentityOf(scope: IConstruct, bucket: string): string {
     return `aws_s3_bucket.${reference[1]}`;
   }
   const named = allConstructs(scope).find(
-    (c): c is S3Bucket => c instanceof S3Bucket && c.bucketInput !== undefined && resolveString(scope, c.bucketInput) === resolved,
+    (c): c is S3Bucket => isS3Bucket(c) && c.bucketInput !== undefined && resolveString(scope, c.bucketInput) === resolved,
   );
   return named ? managedBucketIdentity(named) : resolved;
 }
@@ -43,13 +43,13 @@ export function bucketIdentityOf(scope: IConstruct, bucket: string): string {
 export function corsOwnersInStack(scope: IConstruct): CorsOwner[] {
   const owners: CorsOwner[] = [];
   for (const construct of allConstructs(scope)) {
-    if (construct instanceof S3BucketCorsConfiguration && construct.bucketInput !== undefined) {
+    if (isS3BucketCorsConfiguration(construct) && construct.bucketInput !== undefined) {
       owners.push({
         construct,
         bucketIdentity: bucketIdentityOf(scope, construct.bucketInput),
         kind: "aws_s3_bucket_cors_configuration",
       });
-    } else if (construct instanceof S3Bucket && construct.corsRuleInput !== undefined) {
+    } else if (isS3Bucket(construct) && construct.corsRuleInput !== undefined) {
       owners.push({ construct, bucketIdentity: managedBucketIdentity(construct), kind: "inline cors_rule of aws_s3_bucket" });
     }
   }

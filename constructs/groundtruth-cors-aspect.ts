@@ -5,12 +5,12 @@
  */
 import { IConstruct } from "constructs";
 import { Annotations, IAspect, TerraformStack, Token } from "cdktf";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { corsOwnersInStack, managedBucketIdentity } from "./bucket-identity";
 import { allowsAllOf, groundTruthCorsRules } from "./cors-merge";
 import { CorsRule, HttpMethods } from "./cors-rule";
 import { GroundTruthCors } from "./groundtruth-cors";
 import { readMarkingTags } from "./marking-tags";
+import { isS3Bucket } from "./resource-type";
 
 /** Props of {@link GroundTruthCorsAspect}. */
 export interface GroundTruthCorsAspectProps {
@@ -30,7 +30,7 @@ export class GroundTruthCorsAspect implements IAspect {
   }
 
   public visit(node: IConstruct): void {
-    if (!(node instanceof S3Bucket)) {
+    if (!isS3Bucket(node)) {
       return;
     }
     const tags = node.tagsInput;

@@ -3,8 +3,8 @@
  * Terraform JSON when the app synthesizes, so `cdktf synth`, `cdktf plan` and `cdktf deploy` stop before Terraform
  * runs when a marked bucket lacks the CORS its labeling jobs need. Each error finding becomes one validation error.
  */
-import { TerraformStack } from "cdktf";
-import { IValidation } from "constructs";
+import type { TerraformStack } from "cdktf";
+import type { IValidation } from "constructs";
 import { fixText } from "./format/text";
 import { GatePolicy } from "./policy";
 import { readSettings, validateSettings } from "./settings";

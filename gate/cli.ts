@@ -3,14 +3,14 @@
  *   gt-cors check <plan.json | cdk.tf.json | cdktf.out dir | ->… [--data file] [--root dir] [--format text|json|sarif|junit|github]
  * Exit 0: every input read and evaluated, no error findings; 1: error findings (or warnings with
  * --fail-on-warning); 2: usage error, or an input that could not be read or evaluated. Results go to stdout,
- * errors to stderr.
+ * errors to stderr. Each command's help text sits beside the code that runs it.
  */
 import * as path from "path";
-import { parseArgs } from "util";
 import * as fs from "fs";
-import { describeUnreadable, expandPaths, InputError, readInput, STDIN } from "./inputs";
+import { describeUnreadable, expandPaths, GateInput, InputError, readInput, STDIN } from "./inputs";
+import { OrphanBucket, pairAcrossInputs } from "./cross-stack";
 import { checkIntegrity } from "./integrity";
-import { overreachingExceptions, settingsForInput } from "./exceptions";
+import { InputPlace, overreachingExceptions, settingsForInput } from "./exceptions";
 import { Locator, FindingLocation, relativePlace } from "./locations";
 import { EvaluationError, GatePolicy, InputReport, StackExhaustedError, UnparseableInputError } from "./policy";
 import { readSettings, SettingsError } from "./settings";
@@ -20,6 +20,8 @@ import { formatJson } from "./format/json";
 import { formatSarif } from "./format/sarif";
 import { formatJunit } from "./format/junit";
 import { formatGithub } from "./format/github";
+import { didYouMean, parseOptions, UsageError } from "../cli/options";
+import { packageVersion } from "../cli/package-version";
 import { runManifest } from "./manifest/command";
 
 export interface GateIO {
@@ -31,11 +33,19 @@ export interface GateIO {
 }
 
 const FORMATS = ["text", "json", "sarif", "junit", "github"] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: gt-cors check <plan.json | cdk.tf.json | cdktf.out | ->… [--data <file>] [--root <terraform root dir>] [--format ${FORMATS.join("|")}] [--fail-on-warning] [--policy <policy.wasm>]`;
+const USAGE = `usage: gt-cors <command> [options]
 
-const VERSION = "0.1.0";
+Commands:
+  check      check Terraform plans, Terraform JSON or cdktf.out against the Ground Truth CORS policy
+  manifest   check every bucket a labeling job's input manifest reads, live in S3 or in Terraform plans
+
+Options:
+  -h, --help     show this help; \`gt-cors <command> --help\` shows a command's options and exit codes
+  --version      print the version of groundtruth-cors`;
+
+const COMMANDS = ["check", "manifest"];
 
 export async function run(argv: readonly string[], io: GateIO): Promise<number> {
   const [command, ...rest] = argv;
@@ -44,44 +54,78 @@ export async function run(argv: readonly string[], io: GateIO): Promise<number> 
     return 0;
   }
   if (command === "--version") {
-    io.stdout(VERSION + "\n");
+    io.stdout(packageVersion() + "\n");
     return 0;
   }
   if (command === "manifest") return runManifest(rest, io);
   if (command !== "check") {
-    io.stderr(`gt-cors: ${command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}`}\n${USAGE}\n`);
+    const problem = command === undefined ? "no command given" : `unknown command ${JSON.stringify(command)}${didYouMean(command, [...COMMANDS, "--help", "--version"])}`;
+    io.stderr(`gt-cors: ${problem}\n${USAGE}\n`);
     return 2;
   }
+  return runCheck(rest, io);
+}
+
+const CHECK_HELP = `usage: gt-cors check <input>… [options]
+
+Checks every input against the Ground Truth CORS policy and reports all of them in one run. An input is
+\`terraform show -json\` output (raw, or wrapped as {"plan": …} or {"terraform": …}), a synthesized cdk.tf.json,
+a cdktf.out directory (every stack in it), or - for standard input.
+
+Options:
+  -d, --data <file>      data file (JSON or YAML): origins, extra Ground Truth buckets, exceptions
+  -f, --format <format>  ${FORMATS.join(", ")} (default: text)
+      --root <dir>       the Terraform root (or stack folder) findings point at (default: each input's directory)
+      --fail-on-warning  exit 1 on warnings too
+      --policy <file>    a compiled policy module instead of the shipped policies/gtcors.wasm
+  -h, --help             show this help
+
+Exit codes:
+  0  every input was read and evaluated and no error was found (warnings are printed)
+  1  error findings (or warnings, with --fail-on-warning)
+  2  usage error, or an input that could not be read or trusted (nothing is reported then)`;
+
+const CHECK_USAGE = `usage: gt-cors check <plan.json | cdk.tf.json | cdktf.out | ->… [--data <file>] [--root <dir>] [--format ${FORMATS.join("|")}] [--fail-on-warning] [--policy <policy.wasm>]
+(\`gt-cors check --help\` for details)`;
+
+async function runCheck(args: readonly string[], io: GateIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        data: { type: "string", short: "d" },
-        format: { type: "string", short: "f", default: "text" },
-        policy: { type: "string" },
-        root: { type: "string" },
-        "fail-on-warning": { type: "boolean" },
-      },
+    parsed = parseOptions(args, {
+      data: { type: "string", short: "d" },
+      format: { type: "string", short: "f", default: "text" },
+      policy: { type: "string" },
+      root: { type: "string" },
+      "fail-on-warning": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     });
   } catch (e) {
-    io.stderr(`gt-cors check: ${(e as Error).message}\n${USAGE}\n`);
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`gt-cors check: ${e.message}\n${CHECK_USAGE}\n`);
     return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(CHECK_HELP + "\n");
+    return 0;
   }
   const { values, positionals } = parsed;
   const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    io.stderr(`gt-cors check: unknown format ${JSON.stringify(format)} (expected ${FORMATS.join(", ")})\n`);
+    io.stderr(`gt-cors check: unknown format ${JSON.stringify(format)} (expected ${FORMATS.join(", ")})${didYouMean(format, FORMATS)}\n`);
     return 2;
   }
   if (positionals.length === 0) {
-    io.stderr(`gt-cors check: no inputs given\n${USAGE}\n`);
+    io.stderr(`gt-cors check: no inputs given\n${CHECK_USAGE}\n`);
     return 2;
   }
   try {
-    const result = check(positionals, { data: values.data, policy: values.policy, root: values.root, cwd: io.cwd, stdin: io.stdin });
+    const result = check(positionals, {
+      data: values.data as string | undefined,
+      policy: values.policy as string | undefined,
+      root: values.root as string | undefined,
+      cwd: io.cwd,
+      stdin: io.stdin,
+    });
     io.stdout(render(result, format as Format));
     const errors = result.findings.some((f) => f.severity === "error");
     const warnings = result.findings.some((f) => f.severity === "warning");
@@ -121,30 +165,29 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
   const result: GateResult = { files: [], findings: [], exceptions: [], buckets: [], rules: policy.rules() };
   // Findings about the data file come from every input alike; each is reported once, against the data file.
   const dataFindings = new Map<string, Finding>();
+  const evaluated: Array<{ input: GateInput; place: InputPlace; report: InputReport }> = [];
   for (const given of files) {
     const input = readInput(given, options.cwd, options.stdin);
     const fromStdin = given === STDIN;
     // Where the input sits decides which scoped exceptions apply to it.
     const place = { file: fromStdin ? input.file : relativePlace(options.cwd, input.file), root: locator.rootOf(input.file, options.root, fromStdin) };
-    let report: InputReport;
-    try {
-      policy.setData(settingsForInput(settings, place));
-      report = policy.evaluate(input);
-    } catch (e) {
-      if (e instanceof StackExhaustedError) throw new InputError(input.file, `$: nested too deeply for the policy to evaluate (${e.message})`);
-      if (e instanceof UnparseableInputError) throw describeUnreadable(input);
-      throw e;
+    const report = evaluateInput(policy, input, settingsForInput(settings, place), dataFile);
+    evaluated.push({ input, place, report });
+  }
+  // A bucket without CORS in its own input whose configuration another input manages is judged there.
+  const pairs = pairAcrossInputs(evaluated.map((e) => e.input), orphansOf(evaluated.map((e) => e.report), settings));
+  for (const [i, here] of groupBy(pairs, (p) => p.input)) {
+    const { input, place } = evaluated[i];
+    const listed = here.map(({ orphan }) => ({ bucket: orphan.bucket, job_types: orphan.job_types, roles: orphan.roles }));
+    const withOrphans = withBuckets(settingsForInput(settings, place), listed);
+    evaluated[i].report = evaluateInput(policy, { file: input.file, bytes: here[0].bytes }, withOrphans, dataFile);
+    for (const { orphan } of here) {
+      const home = evaluated[orphan.input].report;
+      home.findings = home.findings.filter((f) => !(f.rule === NO_CORS && f.address === orphan.address));
+      home.buckets = home.buckets.filter((b) => b.address !== orphan.address);
     }
-    if (report.input.kind === null) throw describeUnreadable(input);
-    const problem = checkIntegrity(input.bytes);
-    if (problem !== null) throw new InputError(input.file, `${problem.path}: ${problem.message}`);
-    if (report.errors.length > 0) {
-      const [first, ...more] = report.errors;
-      const others = more.length > 0 ? ` (and ${more.length} more: ${more.slice(0, 3).map((e) => e.path).join(", ")}${more.length > 3 ? ", …" : ""})` : "";
-      throw new InputError(input.file, `${first.path}: ${first.message}${others}`);
-    }
-    const dataError = report.data_errors?.[0];
-    if (dataError !== undefined) throw new SettingsError(`${dataFile}: ${dataError.path}: ${dataError.message} (in ${input.file})`);
+  }
+  for (const { input, place, report } of evaluated) {
     const kind = report.input.kind === "config" ? "config" : "plan";
     const locate = (address: string | null): FindingLocation => locator.locate(place.root, kind, address, report.constructs ?? {});
     result.files.push(input.file);
@@ -167,6 +210,58 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
   result.buckets.sort(order);
   return result;
 }
+
+/** The policy's report on one input with these settings; an input it cannot read or trust throws. */
+function evaluateInput(policy: GatePolicy, input: GateInput, settings: Record<string, unknown>, dataFile: string): InputReport {
+  let report: InputReport;
+  try {
+    policy.setData(settings);
+    report = policy.evaluate(input);
+  } catch (e) {
+    if (e instanceof StackExhaustedError) throw new InputError(input.file, `$: nested too deeply for the policy to evaluate (${e.message})`);
+    if (e instanceof UnparseableInputError) throw describeUnreadable(input);
+    throw e;
+  }
+  if (report.input.kind === null) throw describeUnreadable(input);
+  const problem = checkIntegrity(input.bytes);
+  if (problem !== null) throw new InputError(input.file, `${problem.path}: ${problem.message}`);
+  if (report.errors.length > 0) {
+    const [first, ...more] = report.errors;
+    const others = more.length > 0 ? ` (and ${more.length} more: ${more.slice(0, 3).map((e) => e.path).join(", ")}${more.length > 3 ? ", …" : ""})` : "";
+    throw new InputError(input.file, `${first.path}: ${first.message}${others}`);
+  }
+  const dataError = report.data_errors?.[0];
+  if (dataError !== undefined) throw new SettingsError(`${dataFile}: ${dataError.path}: ${dataError.message} (in ${input.file})`);
+  return report;
+}
+
+/** Buckets reported without any CORS configuration, by a known name the data file does not already list. */
+function orphansOf(reports: readonly InputReport[], settings: Record<string, unknown>): OrphanBucket[] {
+  const listed = new Set(settingBuckets(settings).map((b) => b.bucket));
+  return reports.flatMap((report, input) =>
+    report.findings
+      .filter((f) => f.rule === NO_CORS && typeof f.bucket === "string" && !listed.has(f.bucket) && f.address !== null)
+      .map((f) => ({ input, address: f.address as string, bucket: f.bucket as string, job_types: f.job_types, roles: f.roles })),
+  );
+}
+
+function settingBuckets(settings: Record<string, unknown>): Array<Record<string, unknown>> {
+  const buckets = (settings.groundtruth as Record<string, unknown> | undefined)?.buckets;
+  return Array.isArray(buckets) ? (buckets as Array<Record<string, unknown>>) : [];
+}
+
+function withBuckets(settings: Record<string, unknown>, buckets: readonly object[]): Record<string, unknown> {
+  return { ...settings, groundtruth: { ...(settings.groundtruth as object), buckets: [...settingBuckets(settings), ...buckets] } };
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+/** The rule a bucket without any CORS configuration breaks. */
+const NO_CORS = "GTCORS-001";
 
 /** The rule whose findings are about the data file's exceptions, not about an input. */
 const EXCEPTION_WITHOUT_REASON = "GTCORS-007";
@@ -205,7 +300,7 @@ export function render(result: GateResult, format: Format): string {
     case "json":
       return formatJson(result);
     case "sarif":
-      return formatSarif(result, VERSION);
+      return formatSarif(result, packageVersion());
     case "junit":
       return formatJunit(result);
     case "github":

@@ -122,6 +122,10 @@ export function describeUnreadable(input: GateInput): InputError {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return new InputError(file, "is UTF-16 text (as PowerShell's `>` writes it); write it as UTF-8, e.g. `terraform show -json plan | Out-File -Encoding utf8NoBOM plan.json`");
   }
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    // `terraform plan -out` writes a zip archive; only `terraform show -json` turns it into the JSON the gate reads.
+    return new InputError(file, "is a binary Terraform plan file (`terraform plan -out`); convert it first: `terraform show -json " + file + " > plan.json`");
+  }
   if (bytes.length > MAX_STRING_LENGTH) {
     const mb = (bytes.length / 1e6).toFixed(0);
     return new InputError(

@@ -36,6 +36,17 @@ export interface CdktfOptions {
    * @default 300000
    */
   readonly timeoutMs?: number;
+  /**
+   * Called with each line cdktf prints (Terraform's "Creating...", "Creation complete" and so on), as it prints
+   * it, so a long deploy shows its progress.
+   * @default - lines are only collected
+   */
+  readonly onLine?: (line: string) => void;
+  /**
+   * Stops the run (SIGTERM to cdktf, which stops Terraform) when aborted, e.g. on the user's Ctrl-C.
+   * @default - runs until it ends or times out
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Runs `cdktf <args>`; stdin is closed, so any prompt fails instead of waiting. */
@@ -48,10 +59,18 @@ export function runCdktf(args: readonly string[], options: CdktfOptions): Promis
       cwd: options.cwd ?? PROJECT_ROOT,
       env: { ...options.env, CI: "1", FORCE_COLOR: "0", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
+      signal: options.signal,
+      killSignal: "SIGTERM",
     });
     const chunks: string[] = [];
+    let partial = "";
     const collect = (data: Buffer): void => {
-      chunks.push(data.toString("utf8"));
+      const text = data.toString("utf8");
+      chunks.push(text);
+      if (!options.onLine) return;
+      const lines = (partial + text).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) if (line.trim() !== "") options.onLine(line);
     };
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);

@@ -12,9 +12,10 @@ import { parse as parseYaml } from "yaml";
 import { ConformanceCase, loadCases } from "../compiler/conformance/cases";
 import { judgeCase, NOT_STRICT, Verdict } from "../compiler/conformance/judge";
 import { builtinsUsed, loadNativeBuiltins } from "../compiler/conformance/builtins-used";
+import { opaConformanceDir } from "../compiler/conformance/location";
 
 const ROOT = path.resolve(__dirname, "..");
-const DEFAULT_DIR = path.resolve(ROOT, "../shared/opa-conformance/cases");
+const DEFAULT_DIR = path.join(opaConformanceDir() ?? path.resolve(ROOT, "../shared/opa-conformance"), "cases");
 const CASE_TIMEOUT_MS = 20_000;
 
 interface Options {

@@ -2,7 +2,8 @@
  * The README's main job: starts the local S3 endpoint, prints the Ground Truth CORS gate's report on the example app
  * (main.ts), deploys it with `cdktf deploy` (whose synth-time validation stops on a finding),
  * reads every bucket's CORS back with the AWS SDK and prints it, then destroys the stack and stops the endpoint.
- * `--keep` leaves the stack deployed and the endpoint running until Ctrl-C.
+ * `--keep` leaves the stack deployed and the endpoint running, printing its address and credentials, until SIGINT
+ * (Ctrl-C) or SIGTERM. Either signal, at any step, stops cdktf and Terraform and then the endpoint.
  */
 import { GetBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import { promises as fs } from "fs";
@@ -11,7 +12,7 @@ import * as path from "path";
 import { check, render } from "../gate/cli";
 import { EXAMPLE_STACK_NAME, buildExampleApp } from "../main";
 import { LocalS3, localS3Client, startLocalS3 } from "../local-s3";
-import { runCdktfOnStack } from "./cdktf-cli";
+import { CdktfOptions, runCdktfOnStack } from "./cdktf-cli";
 import { PROJECT_ROOT, terraformEnvironment } from "./terraform-env";
 
 /** A deployed bucket's name and the CORS rules S3 returns for it. */
@@ -41,9 +42,45 @@ export async function readBucketCors(client: S3Client, outputs: Record<string, s
   return result;
 }
 
+/**
+ * Progress of a long cdktf step: Terraform's resource lines as they come, and a line every 15 s when it is quiet
+ * (provider start-up, state refresh), so 30-90 s of deploy never look like a hang.
+ */
+function progress(step: string, log: (line: string) => void): Pick<CdktfOptions, "onLine"> & { done: () => void } {
+  const started = Date.now();
+  let last = started;
+  const timer = setInterval(() => {
+    if (Date.now() - last >= 15_000) {
+      log(`  ${step}: still running (${Math.round((Date.now() - started) / 1000)} s)`);
+      last = Date.now();
+    }
+  }, 5_000);
+  return {
+    onLine: (line: string) => {
+      // Terraform's per-resource lines; cdktf's own banners and blank lines add nothing.
+      if (/: (Creating|Creation complete|Modifying|Modifications complete|Destroying|Destruction complete|Still \w+)/.test(line)) {
+        log(`  ${line.replace(/^\s*\S+\s{2,}/, "").trim()}`);
+        last = Date.now();
+      }
+    },
+    done: () => clearInterval(timer),
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   const keep = argv.includes("--keep");
   const log = (line: string): boolean => process.stdout.write(`${line}\n`);
+  // SIGINT and SIGTERM both stop whatever runs (cdktf and Terraform through the abort signal, the wait in --keep),
+  // then the finally block stops the endpoint, so nothing is left listening.
+  const stop = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stoppedBy = signal;
+    log(`\n${signal}: stopping`);
+    stop.abort();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   const terraform = terraformEnvironment();
   log(`terraform ${terraform.version}, AWS provider mirror ${terraform.mirror}, CLI config ${terraform.cliConfigFile}`);
 
@@ -60,10 +97,13 @@ async function main(argv: string[]): Promise<number> {
     log("gt-cors check (the same gate stops cdktf deploy at synth time on a finding):");
     process.stdout.write(render(check([path.join(outdir, "stacks", EXAMPLE_STACK_NAME)], { cwd: PROJECT_ROOT }), "text"));
     log("cdktf deploy ...");
+    const deploying = progress("cdktf deploy", log);
     const deploy = await runCdktfOnStack("deploy", EXAMPLE_STACK_NAME, outdir, {
       env,
       extraArgs: ["--outputs-file", outputsFile],
-    });
+      onLine: deploying.onLine,
+      signal: stop.signal,
+    }).finally(deploying.done);
     deployed = true;
     log(`deployed in ${deploy.seconds.toFixed(0)} s`);
     const client = localS3Client(s3);
@@ -72,21 +112,29 @@ async function main(argv: string[]): Promise<number> {
       rules.forEach((rule) => log(`  ${JSON.stringify(rule)}`));
     }
     client.destroy();
-    if (keep) {
-      log(`\nkept running: endpoint ${s3.endpoint}, stack ${path.join(outdir, "stacks", EXAMPLE_STACK_NAME)}; Ctrl-C stops`);
-      await new Promise<void>((resolve) => process.once("SIGINT", resolve));
-      return 0;
+    if (keep && !stop.signal.aborted) {
+      log(`\nkept running until Ctrl-C or SIGTERM (pid ${process.pid}):`);
+      log(`  endpoint     ${s3.endpoint} (path-style, region ${s3.region})`);
+      log(`  credentials  AWS_ACCESS_KEY_ID=${s3.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${s3.credentials.secretAccessKey}`);
+      log(`  stack        ${path.join(outdir, "stacks", EXAMPLE_STACK_NAME)}`);
+      log(`  try          AWS_ACCESS_KEY_ID=${s3.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${s3.credentials.secretAccessKey} aws --endpoint-url ${s3.endpoint} s3api list-buckets`);
+      await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
     }
   } finally {
-    if (deployed && !keep) {
+    if (deployed && !keep && !stop.signal.aborted) {
       log("\ncdktf destroy ...");
-      const destroy = await runCdktfOnStack("destroy", EXAMPLE_STACK_NAME, outdir, { env });
+      const destroying = progress("cdktf destroy", log);
+      const destroy = await runCdktfOnStack("destroy", EXAMPLE_STACK_NAME, outdir, { env, onLine: destroying.onLine, signal: stop.signal }).finally(
+        destroying.done,
+      );
       log(`destroyed in ${destroy.seconds.toFixed(0)} s`);
     }
     await s3.stop();
     await fs.rm(work, { recursive: true, force: true });
+    if (stoppedBy) log(`stopped: endpoint ${s3.endpoint} closed`);
   }
-  return 0;
+  // Stopped by a signal while deploying is a failure; the --keep wait ending on one is the normal end.
+  return stoppedBy !== undefined && !(keep && deployed) ? 128 + (stoppedBy === "SIGINT" ? 2 : 15) : 0;
 }
 
 if (require.main === module) {

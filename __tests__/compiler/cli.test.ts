@@ -4,6 +4,7 @@
  * errors (rendered with the source line) and usage errors.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { readBundleArchive } from "../../compiler/bundle-archive";
@@ -74,12 +75,15 @@ describe("regoc build", () => {
     [["build", "-e", "limits/too_big"], /no \.rego files/],
     [["build", "-e", "limits/too_big", "missing"], /missing: no such file or directory/],
     [["build", "-t", "plan", "-e", "x/y", "policy"], /unsupported target plan/],
-    [["build", "--frobnicate", "policy"], /Unknown option/],
+    [["build", "--frobnicate", "policy"], /^regoc build: unknown option --frobnicate\n/],
+    [["build", "--entrypiont", "x/y", "policy"], /unknown option --entrypiont; did you mean --entrypoint\?/],
+    [["test", "--verbse", "policy"], /unknown option --verbse; did you mean --verbose\?/],
     [["transmogrify"], /unknown command "transmogrify"/],
-  ])("usage error %j exits 2", async (argv, message) => {
+    [["biuld"], /unknown command "biuld"; did you mean build\?/],
+  ])("usage error %j exits 2 (regoc test: 1, as opa test)", async (argv, message) => {
     const dir = workspace({ "policy/limits.rego": POLICY });
     const out = await regoc(dir, ...(argv as string[]));
-    expect(out.status).toBe(2);
+    expect(out.status).toBe(argv[0] === "test" ? 1 : 2);
     expect(out.stderr).toMatch(message);
   });
 });
@@ -136,5 +140,24 @@ describe("regoc eval", () => {
     const out = await regoc(dir, "eval", "-d", "limits.rego", "-i", "input.json", "x := 1");
     expect(out.status).toBe(2);
     expect(out.stderr).toMatch(/input\.json: not JSON/);
+  });
+});
+
+describe("regoc help and version", () => {
+  test.each([
+    ["build", ["--entrypoint <entrypoint>", "--output <policy.wasm|bundle.tar.gz>"]],
+    ["test", ["--verbose", "--run <regex>"]],
+    ["eval", ["--data <path>", "--input <input.json>"]],
+  ])("regoc %s --help lists the command's options and exit codes on stdout", async (command, options) => {
+    const out = await regoc(os.tmpdir(), command, "--help");
+    expect(out).toMatchObject({ status: 0, stderr: "" });
+    expect(out.stdout).toMatch(new RegExp(`^usage: regoc ${command} `));
+    for (const option of options) expect(out.stdout).toContain(option);
+    expect(out.stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 /);
+  });
+
+  test("--version prints the package.json version", async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+    expect(await regoc(os.tmpdir(), "--version")).toEqual({ status: 0, stdout: `${pkg.version}\n`, stderr: "" });
   });
 });

@@ -8,6 +8,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { GroundTruthCors, GroundTruthCorsAspect, LabelingBucket, LabelingJobType } from "../../constructs";
 import { newStack, onlyResourceOfType, resourcesOfType, synthesize } from "./synth";
+import { secondCopyOf } from "./provider-copy";
 
 const CORS = "aws_s3_bucket_cors_configuration";
 
@@ -93,5 +94,37 @@ describe("GroundTruthCorsAspect", () => {
     });
     const [name] = onlyResourceOfType(synthesize(stack), CORS);
     expect(name).toBe("images-cors");
+  });
+
+  describe("with provider classes from another copy of @cdktf/provider-aws (the user's own)", () => {
+    const bucketModule = secondCopyOf<typeof import("@cdktf/provider-aws/lib/s3-bucket")>("s3-bucket");
+    const corsModule = secondCopyOf<typeof import("@cdktf/provider-aws/lib/s3-bucket-cors-configuration")>("s3-bucket-cors-configuration");
+
+    it("is a different class, so instanceof would miss it", () => {
+      expect(bucketModule.S3Bucket).not.toBe(S3Bucket);
+      expect(corsModule.S3BucketCorsConfiguration).not.toBe(S3BucketCorsConfiguration);
+    });
+
+    it("still attaches CORS to a tagged bucket of that copy", () => {
+      const { stack } = stackWithAspect();
+      new bucketModule.S3Bucket(stack, "frames", { tags: { "groundtruth:job-types": "video-frame" } });
+      const [, cors] = onlyResourceOfType(synthesize(stack), CORS);
+      expect(cors.bucket).toBe("${aws_s3_bucket.frames.id}");
+    });
+
+    it("still sees that copy's CORS resource lacking the Ground Truth rules", () => {
+      const { app, stack } = stackWithAspect();
+      const bucket = new bucketModule.S3Bucket(stack, "frames", { tags: { "groundtruth:job-types": "video-frame" } });
+      new corsModule.S3BucketCorsConfiguration(stack, "frames-cors", { bucket: bucket.id, corsRule: [{ allowedMethods: ["GET"], allowedOrigins: ["*"] }] });
+      expect(() => app.synth()).toThrow(/its CORS, set by test\/frames-cors, lacks the rules Ground Truth needs/);
+    });
+
+    it("lets GroundTruthCors see a competing CORS resource of that copy", () => {
+      const { app, stack } = newStack();
+      const bucket = new bucketModule.S3Bucket(stack, "images", {});
+      new corsModule.S3BucketCorsConfiguration(stack, "own-cors", { bucket: bucket.id, corsRule: [{ allowedMethods: ["PUT"], allowedOrigins: ["*"] }] });
+      new GroundTruthCors(stack, "gt", { bucket: bucket as unknown as S3Bucket, jobTypes: [LabelingJobType.IMAGE] });
+      expect(() => app.synth()).toThrow(/also gets CORS from test\/own-cors \(aws_s3_bucket_cors_configuration\)/);
+    });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The package's commands as a user runs them after `npm ci` (whose prepare script compiles dist/): `npx gt-cors`
+ * The package's commands as a user runs them after `npm ci` (whose prepare script compiles lib/): `npx gt-cors`
  * and `npx regoc` through the bin shims, with their exit codes and output streams.
  */
 import { spawnSync } from "child_process";
@@ -22,6 +22,14 @@ describe("package.json bin", () => {
     expect(pkg.bin).toEqual({ "gt-cors": "bin/gt-cors.js", regoc: "bin/regoc.js" });
     expect(pkg.scripts.prepare).toContain("tsc -p tsconfig.cli.json");
     expect(pkg.scripts.prepare).toContain("build:runtime");
+  });
+});
+
+describe("npx gt-cors --version and npx regoc --version", () => {
+  it("print the version in package.json", () => {
+    const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
+    expect(npx(["gt-cors", "--version"])).toEqual({ status: 0, stdout: `${version}\n`, stderr: "" });
+    expect(npx(["regoc", "--version"])).toEqual({ status: 0, stdout: `${version}\n`, stderr: "" });
   });
 });
 

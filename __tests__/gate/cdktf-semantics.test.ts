@@ -104,3 +104,64 @@ describe("a cdktf.out directory", () => {
     expect(check([outdir], { cwd: work }).findings.map((f) => `${f.rule} ${f.address}`)).toEqual(["GTCORS-001 aws_s3_bucket.frames"]);
   });
 });
+
+describe("CORS in another stack of one cdktf.out", () => {
+  /**
+   * Stack "storage" holds the buckets; stack "cors" their configurations, through CDKTF cross-stack references
+   * (an output in storage, `data.terraform_remote_state` in cors) or by the bucket's name.
+   */
+  function synthTwoStacks(): { outdir: string; storage: TerraformStack } {
+    const outdir = path.join(work, "two-stacks");
+    const app = new App({ outdir });
+    const storage = new TerraformStack(app, "storage");
+    new AwsProvider(storage, "aws", { region: "us-east-1" });
+    const image = { "groundtruth:job-types": "image" };
+    const referenced = new S3Bucket(storage, "referenced", { bucket: "gt-xs-referenced", tags: image });
+    new S3Bucket(storage, "frames", { bucket: "gt-xs-frames", tags: { "groundtruth:job-types": "video-frame" } });
+    const unnamed = new S3Bucket(storage, "unnamed", { tags: image });
+    new S3Bucket(storage, "bare", { bucket: "gt-xs-bare", tags: image });
+    const cors = new TerraformStack(app, "cors");
+    new AwsProvider(cors, "aws", { region: "us-east-1" });
+    new S3BucketCorsConfiguration(cors, "referenced-cors", { bucket: referenced.id, corsRule: GET_RULE });
+    new S3BucketCorsConfiguration(cors, "frames-cors", { bucket: "gt-xs-frames", corsRule: GET_RULE });
+    new S3BucketCorsConfiguration(cors, "unnamed-cors", { bucket: unnamed.bucket, corsRule: GET_RULE });
+    app.synth();
+    return { outdir, storage };
+  }
+
+  it("pairs a configuration with its bucket by cross-stack reference or name, and judges it with the bucket's needs", async () => {
+    const { outdir, storage } = synthTwoStacks();
+    const corsStack = JSON.parse(await fs.readFile(path.join(outdir, "stacks", "cors", "cdk.tf.json"), "utf8"));
+    // What cdktf writes for a cross-stack reference: the gate resolves it through storage's output.
+    expect(corsStack.resource.aws_s3_bucket_cors_configuration["referenced-cors"].bucket).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-storage\.outputs\.[^}]+\}$/,
+    );
+    const result = check([outdir], { cwd: work });
+    expect(findings(result)).toEqual([
+      // The frames bucket needs video-frame CORS: judged in the cors stack, where its configuration is.
+      "GTCORS-003 aws_s3_bucket_cors_configuration.frames-cors",
+      // No configuration anywhere.
+      "GTCORS-001 aws_s3_bucket.bare",
+      // A bucket with no name in the configuration: the reference cannot be resolved to a name, so neither side
+      // passes (no CORS for the bucket, a configuration whose bucket the gate cannot tell).
+      "GTCORS-001 aws_s3_bucket.unnamed",
+      "GTCORS-009 aws_s3_bucket_cors_configuration.unnamed-cors",
+    ].sort());
+    expect(result.findings.find((f) => f.rule === "GTCORS-003")).toMatchObject({ bucket: "gt-xs-frames", job_types: ["video-frame"], file: expect.stringContaining(path.join("stacks", "cors")) });
+    expect(passes(result)).toEqual(["aws_s3_bucket_cors_configuration.referenced-cors"]);
+    expect(result.buckets.find((b) => b.compliant)).toMatchObject({ bucket: "gt-xs-referenced" });
+
+    // Each stack alone cannot see the other: the bucket fails, never passes.
+    const storageAlone = check([path.join(outdir, "stacks", "storage", "cdk.tf.json")], { cwd: work });
+    expect(findings(storageAlone)).toEqual(["GTCORS-001 aws_s3_bucket.bare", "GTCORS-001 aws_s3_bucket.frames", "GTCORS-001 aws_s3_bucket.referenced", "GTCORS-001 aws_s3_bucket.unnamed"]);
+    // So does synth-time validation, which sees one stack.
+    expect(addGroundTruthCorsValidation(storage).validate().filter((e) => e.startsWith("GTCORS-001 aws_s3_bucket.referenced:"))).toHaveLength(1);
+  });
+
+  it("leaves a bucket unpaired when configurations in two other inputs name it", async () => {
+    const { outdir } = synthTwoStacks();
+    const second = path.join(work, "second-cors.tf.json");
+    await fs.writeFile(second, JSON.stringify({ resource: { aws_s3_bucket_cors_configuration: { again: { bucket: "gt-xs-frames", cors_rule: [{ allowed_methods: ["GET"], allowed_origins: ["*"] }] } } } }));
+    expect(findings(check([outdir, second], { cwd: work }))).toContain("GTCORS-001 aws_s3_bucket.frames");
+  });
+});

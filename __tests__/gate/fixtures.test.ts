@@ -14,7 +14,7 @@ import { terraformEnvironment } from "../../scripts/terraform-env";
 import { FIXTURES, FixturePlans, planFixtures } from "./fixture-plans";
 import { findings, passes } from "./gate-results";
 
-jest.setTimeout(300_000);
+jest.setTimeout(900_000);
 
 let s3: LocalS3;
 let work: string;

@@ -16,6 +16,7 @@ export const buildCommand: Command = {
   summary: "compile Rego to a Wasm module or an OPA Wasm bundle",
   positionals: "<path>…",
   usageExit: 2,
+  exitCodes: { 0: "module (or bundle) written", 1: "compile errors, each with file, line and column and the source line", 2: "usage error, or a path that could not be read" },
   options: {
     entrypoint: { type: "string", short: "e", multiple: true, value: "<entrypoint>", description: "a rule to export, `pkg/rule` or `data.pkg.rule` (at least one)" },
     output: { type: "string", short: "o", value: "<policy.wasm|bundle.tar.gz>", description: "where to write (default policy.wasm)" },

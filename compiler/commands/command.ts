@@ -3,7 +3,7 @@
  * its usage line), the IO it writes to, usage errors, and printing compile diagnostics with their source lines.
  * Each command lives in its own file and exports a `Command`; `compiler/cli.ts` dispatches on the name.
  */
-import { parseArgs } from "util";
+import { parseOptions, UsageError } from "../../cli/options";
 import { renderDiagnostic } from "../diagnostics";
 import type { CompileResult, SourceFile } from "../index";
 
@@ -30,6 +30,8 @@ export interface Command {
   options: Readonly<Record<string, OptionSpec>>;
   /** Exit code for a usage error (`opa test` exits 1; `build`/`eval` keep 2). */
   usageExit: number;
+  /** What each exit code means, for `--help`. */
+  exitCodes: Readonly<Record<number, string>>;
   run(args: ParsedArgs, io: CliIO): Promise<number> | number;
 }
 
@@ -38,18 +40,36 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export function parseCommandArgs(command: Command, args: readonly string[]): ParsedArgs {
   const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(command.options)) {
     options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
   }
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true }) as ParsedArgs;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  return parseOptions(args, options) as ParsedArgs;
+}
+
+/** `regoc <command> --help`: the usage line, what the command does, each option, and the exit codes. */
+export function commandHelp(command: Command): string {
+  const rows = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${name}${spec.type === "string" ? ` ${spec.value ?? "<value>"}` : ""}`;
+    return [flag, spec.description + (spec.multiple ? " (repeatable)" : "")];
+  });
+  rows.push(["-h, --help", "show this help"]);
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  const exits = Object.entries(command.exitCodes).map(([code, meaning]) => `  ${code}  ${meaning}`);
+  return [
+    `usage: ${usageLine(command)}`,
+    "",
+    `${command.summary[0].toUpperCase()}${command.summary.slice(1)}.`,
+    "",
+    "Options:",
+    ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}${description}`),
+    "",
+    "Exit codes:",
+    ...exits,
+  ].join("\n");
 }
 
 /** `regoc test [-v] [--run <regex>] … <path>…`, from the command's option table. */

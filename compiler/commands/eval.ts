@@ -24,6 +24,7 @@ export const evalCommand: Command = {
   summary: "evaluate a query and print the result set as opa eval does",
   positionals: "<query>",
   usageExit: 2,
+  exitCodes: { 0: "result set printed ({} when undefined)", 1: "compile or evaluation error", 2: "usage error, or an unreadable path or input" },
   options: {
     data: { type: "string", short: "d", multiple: true, value: "<path>", description: "Rego and data files or directories" },
     input: { type: "string", short: "i", value: "<input.json>", description: "the input document" },

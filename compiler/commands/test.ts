@@ -24,6 +24,7 @@ export const testCommand: Command = {
   summary: "run Rego unit tests (test_* rules) as opa test does",
   positionals: "<path>…",
   usageExit: 1,
+  exitCodes: { 0: "every test passed", 1: "the tests could not run: usage error, unreadable path, parse or compile errors", 2: "a test failed or errored" },
   options: {
     verbose: { type: "boolean", short: "v", description: "print every test, not only failures" },
     run: { type: "string", short: "r", value: "<regex>", description: "run only tests whose full name (data.pkg.test_x) matches" },

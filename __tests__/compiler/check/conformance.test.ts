@@ -9,8 +9,9 @@ import { checkProgram, checkQuery } from "../../../compiler/check";
 import { formatDiagnostic, type Diagnostic } from "../../../compiler/diagnostics";
 import type { Module } from "../../../compiler/syntax/ast";
 import { parseModule, parseQuery, parseTerm } from "../../../compiler/syntax/parser";
+import { CONFORMANCE_DIR, describeWithConformance } from "../conformance-corpus";
 
-const SHARED = path.resolve(__dirname, "../../../../shared/opa-conformance");
+const SHARED = CONFORMANCE_DIR ?? "";
 /** The host builtins OPA's Wasm test cases register. */
 const CUSTOM_BUILTINS = {
   custom_builtin_test: { arity: 1 },
@@ -56,7 +57,7 @@ function frontEnd(file: string, c: Case, counts: { modules: number; queries: num
   return problems.map((d) => `${path.relative(SHARED, file)} ${c.note}: ${formatDiagnostic(d)}`);
 }
 
-describe.each([
+describeWithConformance().each([
   ["cases", 1800],
   ["wasm-cases", 369],
 ])("OPA conformance suite %s", (dir, expectedCases) => {

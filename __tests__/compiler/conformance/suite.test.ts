@@ -6,9 +6,10 @@
  */
 import { execFileSync } from "child_process";
 import * as path from "path";
+import { CONFORMANCE_DIR, describeWithConformance } from "../conformance-corpus";
 
 const ROOT = path.resolve(__dirname, "../../..");
-const SHARED = path.resolve(ROOT, "../shared/opa-conformance");
+const SHARED = CONFORMANCE_DIR ?? "";
 
 function runSuite(dir: string, list: string): { status: number; output: string } {
   try {
@@ -30,7 +31,7 @@ function summary(output: string): { passed: number; failed: number; skipped: num
   return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3]) };
 }
 
-describe("OPA conformance", () => {
+describeWithConformance()("OPA conformance", () => {
   test("every case on the passing list passes (cases/)", () => {
     const { status, output } = runSuite(path.join(SHARED, "cases"), "compiler/conformance/passing-cases.txt");
     const totals = summary(output);

@@ -6,8 +6,9 @@
 import { readdirSync, readFileSync, statSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
+import { CONFORMANCE_DIR } from "../conformance-corpus";
 
-export const CONFORMANCE = join(__dirname, "..", "..", "..", "..", "shared", "opa-conformance");
+export const CONFORMANCE = CONFORMANCE_DIR ?? join(__dirname, "..", "..", "..", "..", "shared", "opa-conformance");
 
 export interface BuiltinCase {
   id: string;
