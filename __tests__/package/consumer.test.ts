@@ -127,7 +127,7 @@ describe("a user's CDKTF app", () => {
     mkdirSync(path.join(app, "rego"), { recursive: true });
     writeFileSync(path.join(app, "rego/app.rego"), 'package app\n\nimport rego.v1\n\nallow if input.user == "admin"\n');
     writeFileSync(path.join(app, "rego/app_test.rego"), 'package app_test\n\nimport rego.v1\n\ntest_admin if data.app.allow with input as {"user": "admin"}\n');
-    expect(sh("npx", ["--no-install", "regoc", "test", "rego"], { cwd: app })).toEqual({ status: 0, stdout: `${"-".repeat(80)}\nPASS: 1/1\n`, stderr: "" });
+    expect(sh("npx", ["--no-install", "regoc", "test", "rego"], { cwd: app })).toEqual({ status: 0, stdout: "PASS: 1/1\n", stderr: "" });
     expect(sh("npx", ["--no-install", "regoc", "--version"], { cwd: app }).stdout).toBe(`${pkg.version}\n`);
   });
 });

@@ -85,7 +85,9 @@ describe("the GitHub Actions job with action.yml", () => {
     expect(byName["actions/checkout@v4"].skipped).toBe(true);
     expect(byName["terraform plan every root"].status).toBe(0);
     const check = byName["gt-cors check"];
-    expect(check.stdout).toMatch(/^::error file=infra\/legacy\/gt-plan\.json,title=GTCORS-001 aws_s3_bucket\.scratch::/m);
+    // The annotation points at the bucket's resource block in the root's .tf file, and names the plan it came from.
+    const block = readFileSync(path.join(__dirname, "monorepo", "infra", "legacy", "main.tf"), "utf8").split("\n").indexOf('resource "aws_s3_bucket" "scratch" {') + 1;
+    expect(check.stdout).toMatch(new RegExp(`^::error file=infra/legacy/main\\.tf,line=${block},title=GTCORS-001 aws_s3_bucket\\.scratch::.*\\(plan infra/legacy/gt-plan\\.json\\)$`, "m"));
     const upload = byName["Upload SARIF"];
     expect(upload.skipped).toBe(true);
     const sarif = JSON.parse(readFileSync(upload.with!.sarif_file, "utf8")) as { runs: Array<{ results: Array<{ ruleId: string }> }> };
