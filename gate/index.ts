@@ -4,7 +4,7 @@
  * `run` is the command line itself. Needs neither cdktf nor the AWS provider bindings.
  */
 export { check, CheckOptions, render, run, GateIO } from "./cli";
-export { GatePolicy, EvaluationError, StackExhaustedError, UnparseableInputError, defaultPolicyPath, InputReport, ShapeError } from "./policy";
+export { GatePolicy, EvaluationError, StackExhaustedError, UnparseableInputError, defaultPolicyPath, InputReport, ShapeError, Unlocated } from "./policy";
 export { InputError, GateInput } from "./inputs";
 export { readSettings, validateSettings, SettingsError } from "./settings";
 export { Finding, ExceptedFinding, BucketStatus, RuleInfo, GateResult, Severity, Summary, summarize } from "./report";

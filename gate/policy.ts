@@ -29,7 +29,7 @@ export interface ShapeError {
 }
 
 /** What the policy knows about where a finding is: nothing of files, which only the gate sees. */
-type Unlocated<T> = Omit<T, "file" | "root" | "declaration" | "construct">;
+export type Unlocated<T> = Omit<T, "file" | "root" | "declaration" | "construct">;
 
 export interface InputReport {
   errors: ShapeError[];

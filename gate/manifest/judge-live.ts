@@ -4,7 +4,7 @@
  * `aws_s3_bucket_cors_configuration` of a synthesized Terraform JSON configuration, listed in the data document
  * with the job type and its roles; the findings come back keyed by `s3://bucket`.
  */
-import { InputReport, GatePolicy } from "../policy";
+import { InputReport, GatePolicy, Unlocated } from "../policy";
 import { Finding, GateResult } from "../report";
 import type { BucketUse } from "./collect-buckets";
 import type { JobType } from "./job-types";
@@ -46,7 +46,7 @@ export function judgeLive(j: LiveJudgement): GateResult {
   }
   const at = (address: string | null): string | null => (address === null ? null : (addresses.get(address) ?? address));
   // Findings about a bucket read live point at the manifest: there is no Terraform root or construct behind them.
-  const finding = (f: Omit<Finding, "file" | "root" | "declaration" | "construct">): Finding => ({
+  const finding = (f: Unlocated<Finding>): Finding => ({
     ...f,
     address: at(f.address),
     file: j.file,
