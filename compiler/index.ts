@@ -11,6 +11,7 @@ import { checkProgram, checkQuery } from "./check";
 import type { Module } from "./syntax/ast";
 import { generateModule, Entrypoint } from "./codegen/entry";
 import { CodegenError } from "./codegen/body";
+import type { TraceSite } from "./trace/sites";
 
 export type { Diagnostic, DiagnosticCode, Severity as DiagnosticSeverity } from "./diagnostics";
 export type { Location } from "./syntax/ast";
@@ -41,12 +42,20 @@ export interface CompileOptions {
   customBuiltins?: Readonly<Record<string, { arity: number }>>;
   /** Builtin errors abort evaluation, as `opa eval --strict-builtin-errors` does. */
   strictBuiltinErrors?: boolean;
+  /**
+   * Instrument the module to report evaluation events (OPA's Enter, Eval, Exit, Fail, Redo, Note) through the
+   * internal host builtin `TRACE_BUILTIN`, for `regoc test --explain`; give the SDK a `TraceRecorder`'s builtins
+   * built on `CompileResult.traceSites`. Off (the default), the module is exactly as without this option.
+   */
+  trace?: boolean;
 }
 
 export interface CompileResult {
   /** The module, when there were no errors. */
   wasm?: Uint8Array<ArrayBuffer>;
   diagnostics: Diagnostic[];
+  /** With `trace`: what each site index the module reports stands for. */
+  traceSites?: TraceSite[];
 }
 
 let runtimeBytes: Uint8Array | undefined;
@@ -102,11 +111,15 @@ function compileModules(options: CompileOptions): CompileResult {
   const checked = checkProgram(modules, checkOptions);
   diagnostics.push(...checked.diagnostics);
 
-  const queries: Array<{ name: string; text: string }> = [];
+  const queries: Array<{ name: string; text: string; shown?: string }> = [];
   for (const ep of options.entrypoints ?? []) {
     const text = entrypointQuery(ep);
     if (text === undefined) diagnostics.push(diagnostic("rego_compile_error", `invalid entrypoint ${JSON.stringify(ep)}`));
-    else queries.push({ name: ep.startsWith("data.") ? ep.slice(5).split(".").join("/") : ep, text });
+    else {
+      const name = ep.startsWith("data.") ? ep.slice(5).split(".").join("/") : ep;
+      // A trace shows a rule entrypoint as OPA's query for it, e.g. `data.pkg.test_x = _`.
+      queries.push({ name, text, shown: `data.${name.split("/").join(".")} = _` });
+    }
   }
   for (const q of options.queries ?? []) queries.push({ name: q.name, text: q.query });
   if (queries.length === 0) diagnostics.push(diagnostic("rego_compile_error", "no entrypoints given"));
@@ -118,17 +131,21 @@ function compileModules(options: CompileOptions): CompileResult {
     if (!parsed.query) continue;
     const cq = checkQuery(parsed.query, checked.program, checkOptions);
     diagnostics.push(...cq.diagnostics);
-    entrypoints.push({ name: q.name, query: cq.query });
+    entrypoints.push({ name: q.name, query: cq.query, ...(q.shown !== undefined ? { shown: q.shown } : {}) });
   }
   if (hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
 
   const hostBuiltins = new Map(Object.entries(options.customBuiltins ?? {}).map(([name, spec]) => [name, spec.arity]));
   try {
-    const wasm = generateModule(loadRuntime(), checked.program, entrypoints, {
-      hostBuiltins,
-      strictBuiltinErrors: options.strictBuiltinErrors ?? false,
-    });
-    return { wasm, diagnostics: sortDiagnostics(diagnostics) };
+    let traceSites: TraceSite[] | undefined;
+    const wasm = generateModule(
+      loadRuntime(),
+      checked.program,
+      entrypoints,
+      { hostBuiltins, strictBuiltinErrors: options.strictBuiltinErrors ?? false, ...(options.trace ? { trace: true } : {}) },
+      (sites) => (traceSites = sites),
+    );
+    return { wasm, diagnostics: sortDiagnostics(diagnostics), ...(traceSites ? { traceSites } : {}) };
   } catch (e) {
     if (e instanceof CodegenError) {
       diagnostics.push(diagnostic("rego_compile_error", e.message, e.at.loc));

@@ -4,7 +4,7 @@
  * (the next iteration, or the end of the enclosing block). Terms, references into base and virtual documents,
  * unification, calls, negation, `every`, comprehensions and `with` live here; whole rules are in rules.ts.
  */
-import type { Body, Expr, RefTerm, Term, VarTerm } from "../syntax/ast";
+import type { Body, Expr, Location, RefTerm, Term, VarTerm } from "../syntax/ast";
 import { Op } from "../wasm/encoding";
 import { FunctionBuilder, Label } from "../wasm/function";
 import { constantKey, isConstant, ModuleContext } from "./module";
@@ -15,6 +15,7 @@ import type { CheckedRule } from "../check/program";
 import { planCall } from "./calls";
 import { calleeOf } from "./callee";
 import { planWith } from "./with";
+import { exprSite, querySite } from "../trace/sites";
 
 /** A value produced by planning a term: held in a local or (constants) in a global. */
 export type Val = { readonly local: number } | { readonly global: number };
@@ -32,6 +33,11 @@ export class BodyPlanner {
   fail!: Label;
   /** The rule being planned (for `rego.metadata.*`); undefined in queries. */
   rule?: CheckedRule;
+  /**
+   * When tracing, the local holding the id of the query the planned expressions belong to; -1 when not tracing
+   * (or for bodies that report nothing).
+   */
+  query = -1;
 
   constructor(
     readonly ctx: ModuleContext,
@@ -144,8 +150,9 @@ export class BodyPlanner {
 
   private planExprs(body: Body, i: number, k: () => void): void {
     // Expressions that neither iterate nor collect are planned one after another rather than each inside the
-    // previous one's continuation, so long bodies do not exhaust the JS stack.
-    while (i < body.length && this.isStraightLineExpr(body[i])) {
+    // previous one's continuation, so long bodies do not exhaust the JS stack. A traced expression reports its
+    // Redo when the rest of the body backtracks, so it needs the rest inside it.
+    while (this.query < 0 && i < body.length && this.isStraightLineExpr(body[i])) {
       let continued = false;
       this.planExpr(body[i], () => {
         continued = true;
@@ -154,7 +161,63 @@ export class BodyPlanner {
       i++;
     }
     if (i === body.length) k();
-    else this.planExpr(body[i], () => this.planExprs(body, i + 1, k));
+    else this.planBodyExpr(body[i], i, () => this.planExprs(body, i + 1, k));
+  }
+
+  /**
+   * An expression of a body; when tracing, with OPA's events around it: `Eval` before it, `Redo` each time the
+   * rest of the body backtracks into it, `Fail` when it has no solution at all.
+   */
+  private planBodyExpr(expr: Expr, index: number, k: () => void): void {
+    const tracer = this.ctx.tracer;
+    if (!tracer || this.query < 0 || expr.body.type === "some") return this.planExpr(expr, k);
+    const fb = this.fb;
+    const q = this.query;
+    const outer = this.fail;
+    const shown = tracer.shown.get(expr);
+    tracer.event(fb, exprSite("Eval", expr, index, shown), q);
+    const defined = fb.local();
+    fb.i32Const(0).set(defined);
+    fb.block((failed) =>
+      this.withFail(failed, () =>
+        this.planExpr(expr, () => {
+          fb.i32Const(1).set(defined);
+          const retry = this.fail;
+          fb.block((backtracked) => this.withFail(backtracked, k));
+          // As OPA's evalNot, a negation continues without a Redo of its own.
+          if (!expr.negated) tracer.event(fb, exprSite("Redo", expr, index, shown), q);
+          fb.br(retry);
+        }),
+      ),
+    );
+    fb.get(defined).op(Op.I32Eqz).ifElse(() => tracer.event(fb, exprSite("Fail", expr, index, shown), q));
+    fb.br(outer);
+  }
+
+  /**
+   * A nested query (a comprehension's, a negation's or an `every` body): when tracing it gets its own query id,
+   * an `Enter`, and `Exit`/`Redo` around what each solution does (`solved(then)`).
+   */
+  traceQuery(body: Body, loc: Location, plan: (solved: (then: () => void) => void) => void): void {
+    const tracer = this.ctx.tracer;
+    if (!tracer || this.query < 0) return plan((then) => then());
+    const fb = this.fb;
+    const parent = this.query;
+    const q = tracer.newQuery(fb);
+    tracer.event(fb, querySite("Enter", body, loc), q, parent);
+    this.query = q;
+    plan((then) => {
+      tracer.event(fb, querySite("Exit", body, loc), q);
+      then();
+      tracer.event(fb, querySite("Redo", body, loc), q);
+    });
+    this.query = parent;
+  }
+
+  /** Calls a rule's function; when tracing, the rule's bodies are children of this query. */
+  callRule(fn: number): void {
+    this.ctx.tracer?.beforeCall(this.fb, this.query);
+    this.fb.call(fn);
   }
 
   /** Whether an expression's continuation runs once, after all of its code (negations run it after theirs). */
@@ -225,9 +288,14 @@ export class BodyPlanner {
 
   private planNot(expr: Expr, k: () => void): void {
     const outer = this.fail;
+    const negation: Body = [{ ...expr, negated: false }];
     this.scoped(() =>
       this.fb.block((inner) =>
-        this.withFail(inner, () => this.planExpr({ ...expr, negated: false }, () => this.fb.br(outer))),
+        this.withFail(inner, () =>
+          this.traceQuery(negation, expr.loc, (solved) =>
+            this.planBodyExpr(negation[0], 0, () => solved(() => this.fb.br(outer))),
+          ),
+        ),
       ),
     );
     k();
@@ -244,7 +312,11 @@ export class BodyPlanner {
           if (key) this.bind(key.name, keyOf());
           this.bind(value.name, valueOf());
           this.fb.block((bodyFailed) =>
-            this.withFail(bodyFailed, () => this.scoped(() => this.planBody(body, () => this.fb.br(next)))),
+            this.withFail(bodyFailed, () =>
+              this.scoped(() =>
+                this.traceQuery(body, domain.loc, (solved) => this.planBody(body, () => solved(() => this.fb.br(next)))),
+              ),
+            ),
           );
           this.fb.br(outer);
         }),
@@ -521,7 +593,11 @@ export class BodyPlanner {
     else this.callRt("opa_set");
     const acc = this.temp();
     const add = kind === "arraycomp" ? "opa_array_append" : "opa_set_add";
-    this.nested(() => this.planBody(body, () => this.planTerm(head, (v) => this.callRt(add, acc, v))));
+    this.nested(() =>
+      this.traceQuery(body, head.loc, (solved) =>
+        this.planBody(body, () => solved(() => this.planTerm(head, (v) => this.callRt(add, acc, v)))),
+      ),
+    );
     k(acc);
   }
 
@@ -529,11 +605,15 @@ export class BodyPlanner {
     this.callRt("opa_object");
     const acc = this.temp();
     this.nested(() =>
-      this.planBody(body, () =>
-        this.planTerms([key, value], ([kv, vv]) => {
-          this.callRt("rt_object_insert_unique", acc, kv, vv);
-          this.fb.ifElse(() => this.abort(`object insert conflict`, key));
-        }),
+      this.traceQuery(body, key.loc, (solved) =>
+        this.planBody(body, () =>
+          solved(() =>
+            this.planTerms([key, value], ([kv, vv]) => {
+              this.callRt("rt_object_insert_unique", acc, kv, vv);
+              this.fb.ifElse(() => this.abort(`object insert conflict`, key));
+            }),
+          ),
+        ),
       ),
     );
     k(acc);
@@ -642,7 +722,7 @@ export class BodyPlanner {
     let i = 0;
     for (;;) {
       if (hasValueRules(node)) {
-        this.fb.call(this.rules.valueFunction(node));
+        this.callRule(this.rules.valueFunction(node));
         const v = this.temp();
         this.failIfZero(v);
         return this.walk(v, path, i, k);
@@ -687,7 +767,7 @@ export class BodyPlanner {
         if (!hasDocument(child)) continue;
         this.callRt("opa_value_equal", key, { global: this.ctx.stringConstant(segment) });
         fb.ifElse(() => {
-          fb.call(hasValueRules(child) ? this.rules.valueFunction(child) : this.rules.materializeFunction(child));
+          this.callRule(hasValueRules(child) ? this.rules.valueFunction(child) : this.rules.materializeFunction(child));
           fb.set(v).br(done);
         });
       }
@@ -708,7 +788,7 @@ export class BodyPlanner {
   /** The whole document at a node: its rules' values merged into the base document. */
   private nodeValue(node: RuleNode, reach: ReadonlyArray<string | null> = []): Val {
     if (!hasDocument(node)) return this.baseDocument(node.path, false);
-    this.fb.call(this.rules.materializeFunction(node, reach));
+    this.callRule(this.rules.materializeFunction(node, reach));
     return this.temp();
   }
 

@@ -10,6 +10,7 @@ import { calleeOf, Callee, NETWORK_BUILTINS } from "./callee";
 import { jsonTerm, metadataChain, metadataRule } from "./metadata";
 import { refName } from "./with-targets";
 import { exactArguments } from "./exact-arguments";
+import { noteSite } from "../trace/sites";
 
 export function planCall(p: BodyPlanner, call: Term & { type: "call" }, k: (v: Val) => void): void {
   const name = refName(call.op);
@@ -103,7 +104,7 @@ function emitDirectCall(p: BodyPlanner, callee: Callee, args: Val[], at: Term): 
   switch (callee.kind) {
     case "user":
       for (const a of args) p.load(a);
-      fb.call(p.rules.userFunction(callee.node!));
+      p.callRule(p.rules.userFunction(callee.node!));
       return;
     case "native": {
       const strict = p.ctx.options.strictBuiltinErrors;
@@ -126,6 +127,7 @@ function emitDirectCall(p: BodyPlanner, callee: Callee, args: Val[], at: Term): 
     }
     case "host": {
       if (args.length > 4) throw new CodegenError(`${callee.name}: host builtins take at most 4 arguments`, at);
+      if (callee.name === "trace" && p.ctx.tracer && p.query >= 0) p.ctx.tracer.event(fb, noteSite(at.loc), p.query);
       const sent = exactArguments(p, callee.name, args);
       fb.i32Const(p.ctx.hostBuiltinId(callee.name));
       for (const a of sent) p.load(a);

@@ -9,11 +9,14 @@ import { FunctionBuilder, Label } from "../wasm/function";
 import { BodyPlanner } from "./body";
 import { CodegenOptions, ModuleContext } from "./module";
 import { RuleFunctions } from "./rules";
+import { querySite, type TraceSite } from "../trace/sites";
 
 export interface Entrypoint {
   /** The name the `entrypoints()` export lists, e.g. `gtcors/deny`. */
   name: string;
   query: CheckedQuery;
+  /** How a trace shows the query, when not as printed: OPA's `data.pkg.rule = _` for a rule entrypoint. */
+  shown?: string;
 }
 
 /** Byte offsets of the eval context the pre-1.2 ABI functions use. */
@@ -27,11 +30,13 @@ export function generateModule(
   program: Program,
   entrypoints: readonly Entrypoint[],
   options: CodegenOptions,
+  /** Receives the trace site table when compiling with `options.trace`. */
+  onTraceSites?: (sites: TraceSite[]) => void,
 ): Uint8Array<ArrayBuffer> {
   const ctx = new ModuleContext(runtime, program, options, entrypoints.map((e) => e.query.body));
   const rules = new RuleFunctions(ctx);
   const entryFns = entrypoints.map((ep, i) =>
-    ctx.lazyFunction(`entry:${i}`, `entry:${ep.name}`, 0, () => generateEntrypoint(ctx, rules, ep.query)),
+    ctx.lazyFunction(`entry:${i}`, `entry:${ep.name}`, 0, () => generateEntrypoint(ctx, rules, ep)),
   );
   ctx.drain();
 
@@ -148,6 +153,7 @@ export function generateModule(
   startFb.i32Const(ctx.memoSlotCount * 4).globalSet(ctx.namedGlobal("memo:size"));
   ctx.mb.defineFunction(start, startFb.finish());
   ctx.mb.setStart(start);
+  if (ctx.tracer) onTraceSites?.(ctx.tracer.sites);
   return ctx.mb.emit();
 }
 
@@ -163,14 +169,23 @@ function exported(ctx: ModuleContext, name: string, params: number, body: (fb: F
   return index;
 }
 
-function generateEntrypoint(ctx: ModuleContext, rules: RuleFunctions, query: CheckedQuery): Uint8Array {
+function generateEntrypoint(ctx: ModuleContext, rules: RuleFunctions, ep: Entrypoint): Uint8Array {
+  const query = ep.query;
   const fb = new FunctionBuilder(0);
   const results = fb.local();
   fb.call(ctx.rt("opa_set")).set(results);
   const p = new BodyPlanner(ctx, fb, rules);
+  const tracer = ctx.tracer;
+  const shown = query.body.length === 1 ? ep.shown : undefined;
+  if (tracer && shown !== undefined) tracer.shown.set(query.body[0], shown);
+  const site = (op: "Enter" | "Exit" | "Redo") => querySite(op, query.body, query.loc, shown);
   fb.block((fail) => {
     p.fail = fail;
+    // The top-level query is the trace's first query (its parent, 0, is no query).
+    if (tracer) p.query = tracer.newQuery(fb);
+    if (tracer) tracer.event(fb, site("Enter"), p.query, tracer.callerQuery(fb));
     p.planBody(query.body, () => {
+      if (tracer) tracer.event(fb, site("Exit"), p.query);
       fb.call(ctx.rt("opa_object"));
       const binding = p.temp();
       for (const name of query.outputVars) {
@@ -178,6 +193,7 @@ function generateEntrypoint(ctx: ModuleContext, rules: RuleFunctions, query: Che
         p.callRt("opa_object_insert", binding, { global: ctx.stringConstant(name) }, { local: p.localFor(name) });
       }
       p.callRt("opa_set_add", { local: results }, binding);
+      if (tracer) tracer.event(fb, site("Redo"), p.query);
     });
   });
   fb.get(results);

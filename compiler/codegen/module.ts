@@ -10,6 +10,7 @@ import { FunctionBuilder } from "../wasm/function";
 import { Op, ValType } from "../wasm/encoding";
 import { buildRuleTree, RuleNode } from "./tree";
 import { collectWithTargets, WithTargets } from "./with-targets";
+import { TraceEmitter } from "./trace";
 
 const I32 = ValType.I32;
 
@@ -18,6 +19,8 @@ export interface CodegenOptions {
   hostBuiltins: ReadonlyMap<string, number>;
   /** Builtin errors abort evaluation instead of making the expression undefined. */
   strictBuiltinErrors: boolean;
+  /** Report evaluation events to the host (codegen/trace.ts); off, the module has no trace code at all. */
+  trace?: boolean;
 }
 
 /** A generated function waiting for its body. */
@@ -34,6 +37,8 @@ export class ModuleContext {
   readonly gInput: number;
   readonly gData: number;
   readonly gMemo: number;
+  /** The trace instrumentation, when compiling with `trace`. */
+  readonly tracer?: TraceEmitter;
   private memoSlots = 0;
   private readonly rtCache = new Map<string, number>();
   private readonly constGlobals = new Map<string, number>();
@@ -58,6 +63,7 @@ export class ModuleContext {
     this.gInput = this.mutableGlobal();
     this.gData = this.mutableGlobal();
     this.gMemo = this.mutableGlobal();
+    if (options.trace) this.tracer = new TraceEmitter(this);
   }
 
   /** A mutable i32 global initialised to 0. */

@@ -13,6 +13,7 @@ import { Callee, calleeByName } from "./callee";
 import { constantKey, isConstant, ModuleContext } from "./module";
 import { requiresEval } from "../check/safety";
 import { hasDocument, hasValueRules, pathKey, RuleNode } from "./tree";
+import { ruleSite } from "../trace/sites";
 
 const TRUE: Term = { type: "boolean", value: true, loc: { file: "", row: 0, col: 0, offset: 0, end: 0 } };
 /** Merge depth with no structural limit: base documents merge with rule values all the way down. */
@@ -22,6 +23,8 @@ const MEMO_UNDEFINED = 1;
 
 export class RuleFunctions {
   private memoTableFn?: number;
+  /** When tracing, the local of the function being generated that holds its caller's query id. */
+  private callerQuery = -1;
 
   constructor(readonly ctx: ModuleContext) {}
 
@@ -96,6 +99,28 @@ export class RuleFunctions {
     return p;
   }
 
+  /**
+   * Plans one rule body (or else clause, `at`) in `p`. When tracing, the body is a query of its own, a child of
+   * the caller's: `Enter data.pkg.rule`, then around what each solution does (`solved(then)`) `Exit` (with
+   * `early` where the first value is final) and `Redo`.
+   */
+  private traceRule(p: BodyPlanner, cr: CheckedRule, at: Rule, early: boolean, plan: (solved: (then: () => void) => void) => void): void {
+    const tracer = this.ctx.tracer;
+    if (!tracer) return plan((then) => then());
+    const fb = p.fb;
+    if (this.callerQuery < 0) this.callerQuery = tracer.callerQuery(fb);
+    p.query = tracer.newQuery(fb);
+    const q = p.query;
+    tracer.event(fb, ruleSite("Enter", at, cr.path), q, this.callerQuery);
+    plan((then) => {
+      tracer.event(fb, ruleSite("Exit", at, cr.path, early ? "early" : undefined), q);
+      then();
+      tracer.event(fb, ruleSite("Redo", at, cr.path), q);
+    });
+    // Merging children and defaults below call other rules on the caller's behalf again.
+    tracer.beforeCall(fb, this.callerQuery);
+  }
+
   /** Memo lookup at function entry; returns the slot. */
   private memoEnter(fb: FunctionBuilder): number {
     const slot = this.ctx.memoSlot();
@@ -154,6 +179,7 @@ export class RuleFunctions {
 
   private generateValue(node: RuleNode): Uint8Array {
     const fb = new FunctionBuilder(0);
+    this.callerQuery = this.ctx.tracer ? this.ctx.tracer.callerQuery(fb) : -1;
     this.overrideEnter(fb, node);
     const slot = this.memoEnter(fb);
     const result = fb.local();
@@ -178,6 +204,7 @@ export class RuleFunctions {
 
   private generateFunction(node: RuleNode, arity: number): Uint8Array {
     const fb = new FunctionBuilder(arity);
+    this.callerQuery = this.ctx.tracer ? this.ctx.tracer.callerQuery(fb) : -1;
     const result = fb.local();
     this.planComplete(fb, node.rules, result, Array.from({ length: arity }, (_, i) => ({ local: i })));
     fb.get(result);
@@ -196,9 +223,9 @@ export class RuleFunctions {
     const sameConstant = values.every((v) => isConstant(v) && constantKey(v) === constantKey(values[0]));
     fb.block((done) => {
       for (const cr of normal) {
-        const clauses: Array<{ body: Body; value: Term }> = [
-          { body: cr.rule.body, value: cr.rule.head.value ?? TRUE },
-          ...cr.rule.else.map((e) => ({ body: e.body, value: e.value ?? TRUE })),
+        const clauses: Array<{ body: Body; value: Term; at: Rule }> = [
+          { body: cr.rule.body, value: cr.rule.head.value ?? TRUE, at: cr.rule },
+          ...cr.rule.else.map((e) => ({ body: e.body, value: e.value ?? TRUE, at: { ...cr.rule, loc: e.loc } })),
         ];
         fb.block((ruleDone) => {
           for (const clause of clauses) {
@@ -206,8 +233,10 @@ export class RuleFunctions {
             const p = this.planner(fb, cr);
             fb.block((clauseFail) => {
               p.fail = clauseFail;
+              this.traceRule(p, cr, clause.at, sameConstant, (solved) =>
               this.bindParams(p, cr.rule, params, "patterns", () =>
                 p.planBody(clause.body, () =>
+                  solved(() =>
                   this.bindParams(p, cr.rule, params, "computed", () =>
                   p.planTerm(clause.value, (v) => {
                     if (sameConstant) {
@@ -231,7 +260,9 @@ export class RuleFunctions {
                     if (found >= 0) fb.i32Const(1).set(found);
                   }),
                   ),
+                  ),
                 ),
+              ),
               );
             });
             if (found >= 0) fb.get(found).brIf(ruleDone);
@@ -287,7 +318,9 @@ export class RuleFunctions {
       const p = this.planner(fb, cr);
       fb.block((fail) => {
         p.fail = fail;
+        this.traceRule(p, cr, cr.rule, false, (solved) =>
         p.planBody(cr.rule.body, () =>
+          solved(() =>
           p.planTerms([...cr.tail, cr.rule.head.key!], (vals) => {
             if (!keyed) {
               fb.get(result);
@@ -297,6 +330,8 @@ export class RuleFunctions {
             }
             this.insertAtPath(p, result, vals.slice(0, -1), vals[vals.length - 1], cr.rule, "set");
           }),
+          ),
+        ),
         );
       });
     }
@@ -311,8 +346,10 @@ export class RuleFunctions {
       fb.block((fail) => {
         p.fail = fail;
         const terms = cr.kind === "single-ref" ? [...cr.tail, cr.rule.head.value ?? TRUE] : [cr.rule.head.value ?? TRUE];
-        p.planBody(cr.rule.body, () =>
-          p.planTerms(terms, (vals) => this.insertAtPath(p, result, vals.slice(0, -1), vals[vals.length - 1], cr.rule, "value")),
+        this.traceRule(p, cr, cr.rule, false, (solved) =>
+          p.planBody(cr.rule.body, () =>
+            solved(() => p.planTerms(terms, (vals) => this.insertAtPath(p, result, vals.slice(0, -1), vals[vals.length - 1], cr.rule, "value"))),
+          ),
         );
       });
     }

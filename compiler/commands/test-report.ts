@@ -2,9 +2,12 @@
  * Formats test results as `opa test` does. Pretty: for each failed test (each test with `-v`) a `file:row:` line,
  * then `data.pkg.test_x: PASS (1.2ms)` with Go's duration spelling, sub-results of parameterised tests indented
  * beneath, errors indented; then a rule of dashes and `PASS: n/m`, `FAIL: n/m`, `SKIPPED: n/m`, `ERROR: n/m`
- * (a parameterised test counts once per case); `print` output under its test, `trace` notes with --explain notes.
- * JSON (`--format json`): OPA's array of result objects.
+ * (a parameterised test counts once per case); `print` output under its test, `trace` notes with --explain notes;
+ * with --explain fails|full|debug each failed test's evaluation trace under FAILURES (trace/pretty.ts).
+ * JSON (`--format json`): OPA's array of result objects, with the trace as `trace`.
  */
+import { prettyTrace, traceEventJson } from "../trace/pretty";
+import type { TraceEvent } from "../trace/recorder";
 
 export interface SubResult {
   name: string;
@@ -28,6 +31,8 @@ export interface TestResult {
   notes: string[];
   /** What `print` wrote while the test ran (shown with the test when verbose or not passed, as OPA does). */
   output: string[];
+  /** The evaluation trace as `--explain` filters it (recorded with --explain fails|full|debug only). */
+  trace?: TraceEvent[];
 }
 
 export function passed(r: TestResult): boolean {
@@ -106,7 +111,10 @@ export function prettyReport(results: readonly TestResult[], verbose: boolean, s
   const t = tally(results);
   if (verbose && t.fail > 0) {
     out += `${"-".repeat(80)}\nFAILURES\n${"-".repeat(80)}\n`;
-    for (const r of results.filter((x) => x.fail)) out += `${r.pkg}.${r.name}: FAIL (${goDuration(r.durationNs)})\n\n`;
+    for (const r of results.filter((x) => x.fail)) {
+      out += `${r.pkg}.${r.name}: FAIL (${goDuration(r.durationNs)})\n\n`;
+      if (r.trace?.length) out += prettyTrace(r.trace, "  ") + "\n";
+    }
   }
   if (dirty) out += "-".repeat(80) + "\n";
   const total = t.pass + t.fail + t.skip + t.error;
@@ -146,6 +154,7 @@ export function jsonReport(results: readonly TestResult[]): string {
     ...(r.subResults.length ? { sub_results: subResultJson(r.subResults) } : {}),
     package: r.pkg,
     name: r.name,
+    ...(r.trace?.length ? { trace: r.trace.map(traceEventJson) } : {}),
     ...(r.output.length ? { output: Buffer.from(r.output.join("\n") + "\n").toString("base64") } : {}),
     duration: Math.round(r.durationNs),
     ...(r.fail ? { fail: true } : {}),

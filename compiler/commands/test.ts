@@ -16,6 +16,8 @@ import { Command, errorMessage, flag, reportDiagnostics, stringList, stringValue
 import { compileSettings, IGNORE_OPTION, SHARED_OPTIONS, sharedSettings } from "./shared-options";
 import { discoverTests, DiscoveredTest } from "./test-discovery";
 import { jsonReport, prettyReport, SubResult, TestResult } from "./test-report";
+import { TraceRecorder, type TraceEvent } from "../trace/recorder";
+import { explainTrace, type ExplainMode } from "../trace/lineage";
 
 const EXPLAIN_MODES = ["fails", "notes", "full", "debug"];
 
@@ -29,7 +31,12 @@ export const testCommand: Command = {
     verbose: { type: "boolean", short: "v", description: "print every test, not only failures" },
     run: { type: "string", short: "r", value: "<regex>", description: "run only tests whose full name (data.pkg.test_x) matches" },
     format: { type: "string", value: "pretty|json", description: "output format (default pretty)" },
-    explain: { type: "string", value: "fails|notes|full", description: "as opa test: turns on verbose output (evaluation traces are not recorded)" },
+    explain: {
+      type: "string",
+      value: "fails|notes|full|debug",
+      description:
+        "as opa test: turns on verbose output; notes prints trace() notes under each test; fails, full and debug record an evaluation trace (a traced build of the policy) and print it under each failed test (all tests' traces with --format json). The trace comes from the compiled plan: no Index events, and expressions in the order the compiler evaluates them",
+    },
     timeout: { type: "string", value: "<duration>", description: "a test that runs longer is an error (Go duration, default 5s)" },
     bundle: { type: "boolean", short: "b", description: "load the paths as bundles" },
     "fail-on-empty": { type: "boolean", description: "exit 1 when no test ran" },
@@ -81,6 +88,8 @@ export const testCommand: Command = {
     const tests = all.filter((t) => !filter || filter.test(`${t.pkg}.${t.name}`));
     const runnable = tests.filter((t) => !t.skip);
 
+    // --explain fails|full|debug evaluates a trace-instrumented build; --explain notes needs no trace.
+    const traced = explain === "fails" || explain === "full" || explain === "debug";
     // With nothing to run the modules are still compiled, so their errors are reported as `opa test` does.
     const compileWith = (modules: SourceFile[], withCases: boolean) =>
       compile({
@@ -90,6 +99,7 @@ export const testCommand: Command = {
           : { queries: [{ name: "compile", query: "true" }] }),
         ...compileSettings(settings),
         regoVersion,
+        ...(traced ? { trace: true } : {}),
       });
     const withCases = runnable.some((t) => t.casesEntrypoint) ? compileWith(sourcesWithCases, true) : undefined;
     // Should a companion rule not compile, the cases are judged by the test's own value alone.
@@ -101,12 +111,17 @@ export const testCommand: Command = {
       return 1;
     }
 
-    const capture: Capture = { notes: [] };
-    const host = createHostBuiltins({ strict: settings.strict, onTrace: (note) => capture.notes.push(note) });
-    const policy = loadPolicySync(result.wasm!, undefined, { ...host, ...settings.custom.implementations });
+    const capture: Capture = { notes: [], trace: [], ...(traced ? { explain: explain as ExplainMode } : {}) };
+    const recorder = result.traceSites ? new TraceRecorder(result.traceSites, (e) => capture.trace.push(e)) : undefined;
+    const onTrace = (note: string): void => {
+      capture.notes.push(note);
+      recorder?.note(note);
+    };
+    const host = createHostBuiltins({ strict: settings.strict, onTrace });
+    const policy = loadPolicySync(result.wasm!, undefined, { ...host, ...settings.custom.implementations, ...recorder?.builtins });
     policy.setData(loaded.data);
     const results = tests.map((t) => runTest(policy, t, timeoutNs, capture));
-    const showNotes = explain === "notes" || explain === "full" || explain === "debug";
+    const showNotes = explain === "notes";
     io.stdout(format === "json" ? jsonReport(results) : prettyReport(results, verbose, showNotes));
     const skipOk = flag(args, "exit-zero-on-skipped");
     return results.every((r) => !r.fail && r.error === undefined && (!r.skip || skipOk)) ? 0 : 2;
@@ -115,15 +130,21 @@ export const testCommand: Command = {
 
 type LoadedPolicy = ReturnType<typeof loadPolicySync>;
 
-/** What the test under way records: `trace` notes (through the host library's listener). */
+/**
+ * What the test under way records: `trace` notes (through the host library's listener) and, in a traced build,
+ * its evaluation events (through the trace recorder), kept as `explain` filters them.
+ */
 interface Capture {
   notes: string[];
+  trace: TraceEvent[];
+  explain?: ExplainMode;
 }
 
 function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, capture: Capture): TestResult {
   const result: TestResult = { file: t.file, row: t.row, col: t.col, pkg: t.pkg, name: t.name, durationNs: 0, fail: false, skip: t.skip, subResults: [], notes: [], output: [] };
   if (t.skip) return result;
   capture.notes = result.notes;
+  capture.trace = [];
   // The SDK writes `print` output with console.log; OPA keeps it with the test that printed it.
   const log = console.log;
   console.log = (...args: unknown[]) => void result.output.push(args.map(String).join(" "));
@@ -131,6 +152,7 @@ function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, cap
   try {
     const rs = policy.evaluate(undefined, t.entrypoint) as Array<{ result: unknown }>;
     result.durationNs = Number(process.hrtime.bigint() - started);
+    keepTrace(result, capture);
     if (rs.length === 0) result.fail = true;
     else if (t.parameterised && isObject(rs[0].result)) {
       result.subResults = subResults(rs[0].result);
@@ -142,6 +164,7 @@ function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, cap
   } catch (e) {
     result.durationNs = Number(process.hrtime.bigint() - started);
     result.error = errorMessage(e);
+    keepTrace(result, capture);
   } finally {
     console.log = log;
   }
@@ -151,6 +174,12 @@ function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, cap
     result.fail = false;
   }
   return result;
+}
+
+/** The test's own evaluation's trace, as --explain keeps it (later evaluations, of its cases, are not traced). */
+function keepTrace(result: TestResult, capture: Capture): void {
+  if (capture.explain) result.trace = explainTrace(capture.explain, capture.trace);
+  capture.trace = [];
 }
 
 /** The cases the test's body started (its companion rule), named as OPA names them: strings as they are, else JSON. */

@@ -27,6 +27,8 @@ const INFIX: Record<string, string> = {
 export interface PrintOptions {
   /** Print operator calls with their operators (`x = 1`) instead of as calls (`eq(x, 1)`). */
   infix?: boolean;
+  /** How variables are shown (e.g. generated names mapped back to the names the user wrote). */
+  varName?: (name: string) => string;
 }
 
 export function formatTerm(t: Term, opts: PrintOptions = {}): string {
@@ -41,9 +43,9 @@ export function formatTerm(t: Term, opts: PrintOptions = {}): string {
     case "string":
       return JSON.stringify(t.value);
     case "var":
-      return t.name;
+      return opts.varName ? opts.varName(t.name) : t.name;
     case "ref": {
-      let out = t.head.type === "var" ? t.head.name : f(t.head);
+      let out = f(t.head);
       for (const p of t.path) out += p.type === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(p.value) ? `.${p.value}` : `[${f(p)}]`;
       return out;
     }
@@ -121,13 +123,13 @@ export function formatExpr(e: Expr, opts: PrintOptions = {}): string {
       out = formatTerm(b.term, opts);
       break;
     case "some":
-      out = `some ${b.vars.map((v) => v.name).join(", ")}`;
+      out = `some ${b.vars.map((v) => formatTerm(v, opts)).join(", ")}`;
       break;
     case "somein":
       out = `some ${b.key ? `${formatTerm(b.key, opts)}, ` : ""}${formatTerm(b.value, opts)} in ${formatTerm(b.collection, opts)}`;
       break;
     case "every":
-      out = `every ${b.key ? `${b.key.name}, ` : ""}${b.value.name} in ${formatTerm(b.domain, opts)} { ${formatBody(b.body, opts)} }`;
+      out = `every ${b.key ? `${formatTerm(b.key, opts)}, ` : ""}${formatTerm(b.value, opts)} in ${formatTerm(b.domain, opts)} { ${formatBody(b.body, opts)} }`;
       break;
   }
   if (e.negated) out = `not ${out}`;

@@ -18,7 +18,7 @@ import type {
   Term,
 } from "../../syntax/ast";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** OPA names the `n`th wildcard of a module `$n`; the project's parser names it `$_n`. */
 const varName = (name: string): string => name.replace(/^\$_(\d+)$/, "$$$1");
@@ -100,7 +100,7 @@ function exprTerms(e: Expr): Json {
   }
 }
 
-function bodyJson(body: Body): Json[] {
+export function bodyJson(body: Body): Json[] {
   if (body.length === 0) return [{ index: 0, terms: term("boolean", true) }];
   return body.map((e, index) => {
     const out: { [key: string]: Json } = { index, terms: exprTerms(e) };
@@ -135,7 +135,7 @@ function annotationJson(a: Annotation): Json {
   return { scope: a.scope, ...(a.fields as { [key: string]: Json }) };
 }
 
-function ruleJson(rule: Rule): Json {
+export function ruleJson(rule: Rule): Json {
   const out: { [key: string]: Json } = { head: headJson(rule.head, rule.head.value), body: bodyJson(rule.body) };
   if (rule.default) out.default = true;
   if (rule.else.length > 0) out.else = elseJson(rule.head, rule.else);
