@@ -30,6 +30,8 @@ interface Options {
   bare: boolean;
   /** With strict builtin errors: strict-only error cases must fail with OPA's message. */
   strict: boolean;
+  /** Through trace-instrumented builds (`regoc test --explain full`'s): the results must not change. */
+  trace: boolean;
 }
 
 interface Outcome {
@@ -39,7 +41,7 @@ interface Outcome {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { dir: DEFAULT_DIR, workers: Math.max(1, os.cpus().length), verbose: false, bare: false, strict: false };
+  const opts: Options = { dir: DEFAULT_DIR, workers: Math.max(1, os.cpus().length), verbose: false, bare: false, strict: false, trace: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -55,6 +57,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === "--verbose") opts.verbose = true;
     else if (a === "--bare") opts.bare = true;
     else if (a === "--strict") opts.strict = true;
+    else if (a === "--trace") opts.trace = true;
     else if (a.startsWith("--")) throw new Error(`unknown option ${a}`);
     else opts.dir = path.resolve(a);
   }
@@ -80,7 +83,7 @@ async function runAll(cases: ConformanceCase[], opts: Options): Promise<Outcome[
     new Promise((resolve) => {
       const start = (): void => {
         if (next >= cases.length) return resolve();
-        const worker = spawnWorker(opts.dir, { bare: opts.bare, strict: opts.strict });
+        const worker = spawnWorker(opts.dir, { bare: opts.bare, strict: opts.strict, trace: opts.trace });
         let current = -1;
         let timer: NodeJS.Timeout | undefined;
         const dispatch = (): void => {
@@ -117,7 +120,7 @@ async function runAll(cases: ConformanceCase[], opts: Options): Promise<Outcome[
 }
 
 /** Workers load this same file; under tsx they need its CommonJS hook registered first. */
-function spawnWorker(dir: string, mode: { bare: boolean; strict: boolean }): Worker {
+function spawnWorker(dir: string, mode: { bare: boolean; strict: boolean; trace: boolean }): Worker {
   const source = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(__filename)});`;
   return new Worker(source, { eval: true, workerData: { dir, ...mode } });
 }
@@ -225,13 +228,13 @@ if (isMainThread) {
     },
   );
 } else {
-  const { dir, bare, strict } = workerData as { dir: string; bare: boolean; strict: boolean };
+  const { dir, bare, strict, trace } = workerData as { dir: string; bare: boolean; strict: boolean; trace: boolean };
   const cases = new Map(loadCases(dir).map((c) => [c.id, c]));
   const exceptions = loadExceptions(dir);
   parentPort!.on("message", ({ index, id }: { index: number; id: string }) => {
     let verdict: Verdict;
     try {
-      verdict = judgeCase(cases.get(id)!, { exceptions, bare, strict });
+      verdict = judgeCase(cases.get(id)!, { exceptions, bare, strict, trace });
     } catch (e) {
       verdict = { status: "fail", reason: `harness: ${(e as Error).stack ?? String(e)}` };
     }

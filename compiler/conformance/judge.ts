@@ -11,6 +11,7 @@ import type { Term } from "../syntax/ast";
 import { parseTerm } from "../syntax/parser";
 import { formatTerm } from "../syntax/printer";
 import { createHostBuiltins, hostBuiltins } from "../builtins/host";
+import { TraceRecorder } from "../trace/recorder";
 
 /** Why the strict run skips a case written for non-strict evaluation. */
 export const NOT_STRICT = "not a strict-error case";
@@ -43,6 +44,8 @@ export interface JudgeOptions {
    * OPA's message, as `opa eval --strict-builtin-errors` does.
    */
   strict?: boolean;
+  /** Evaluate a trace-instrumented build (events recorded and dropped): its results must be the plain build's. */
+  trace?: boolean;
 }
 
 const strictHostBuiltins = createHostBuiltins({ strict: true });
@@ -62,6 +65,7 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
     queries: [{ name: "eval", query: c.query }],
     customBuiltins: TEST_BUILTIN_ARITIES,
     strictBuiltinErrors: options.strict ?? false,
+    ...(options.trace ? { trace: true } : {}),
   });
   if (!compiled.wasm) {
     return { status: "fail", reason: "compile: " + compiled.diagnostics.map(formatDiagnostic).join("; ") };
@@ -72,7 +76,8 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
   let input: ArrayBuffer | undefined;
   try {
     const library = options.bare ? {} : options.strict ? strictHostBuiltins : hostBuiltins;
-    policy = loadPolicySync(compiled.wasm, undefined, { ...library, ...testBuiltins() });
+    const recorder = compiled.traceSites ? new TraceRecorder(compiled.traceSites, () => undefined) : undefined;
+    policy = loadPolicySync(compiled.wasm, undefined, { ...library, ...testBuiltins(), ...recorder?.builtins });
     if (c.data !== undefined) policy.setData(c.data as object);
     const inputText = c.inputTerm !== undefined ? regoLiteral(c.inputTerm) : c.input !== undefined ? JSON.stringify(c.input) : undefined;
     input = inputText === undefined ? undefined : toArrayBuffer(inputText);
