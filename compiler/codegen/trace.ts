@@ -1,17 +1,18 @@
 /**
- * Trace instrumentation (`compile({ trace: true })` only): emits the calls through which a module reports
- * evaluation events to the host — the internal host builtin `TRACE_BUILTIN` with a site index (a constant), the
- * id of the query the event belongs to and, for `Enter`, its parent query. Query ids are counted per evaluation;
- * a rule function reads its caller's query from a global set at each call.
+ * Trace instrumentation (`compile({ trace: true })` only): emits the code through which a module reports
+ * evaluation events — each a record (site index, query id, parent query id) appended to a buffer in the module's
+ * memory, which the host reads (trace/recorder.ts) when the internal host builtin `TRACE_BUILTIN` hands it the
+ * buffer's address (when the buffer is new or full, and at each `trace()` note) and after the evaluation. Query
+ * ids are counted per evaluation; a rule function reads its caller's query from a global set at each call.
  */
-import type { Expr, Location } from "../syntax/ast";
+import type { Expr } from "../syntax/ast";
 import { Op } from "../wasm/encoding";
-import type { FunctionBuilder } from "../wasm/function";
+import { FunctionBuilder } from "../wasm/function";
 import type { ModuleContext } from "./module";
-import { TRACE_BUILTIN } from "../trace/recorder";
+import { RECORD_BYTES, RECORDS_AT, TRACE_BUFFER_RECORDS, TRACE_BUILTIN } from "../trace/recorder";
 import type { TraceSite } from "../trace/sites";
 
-/** `i64.extend_i32_u`: query ids are passed to the runtime's `opa_number_int`, which takes an i64. */
+/** `i64.extend_i32_u`: the buffer's address goes to the host as a number, made by `opa_number_int(i64)`. */
 const I64_EXTEND_I32_U = 0xad;
 
 export class TraceEmitter {
@@ -23,10 +24,14 @@ export class TraceEmitter {
   private readonly gCaller: number;
   /** The last query id handed out in this evaluation (state globals start at 0). */
   private readonly gCount: number;
+  /** This evaluation's event buffer (0 until the first event). */
+  private readonly gBuffer: number;
+  private recordFn?: number;
 
   constructor(private readonly ctx: ModuleContext) {
     this.gCaller = ctx.namedGlobal("trace:caller");
     this.gCount = ctx.namedGlobal("trace:count");
+    this.gBuffer = ctx.namedGlobal("trace:buffer");
   }
 
   /** The index of a site, shared by equal sites. */
@@ -60,14 +65,51 @@ export class TraceEmitter {
     if (query >= 0) fb.get(query).globalSet(this.gCaller);
   }
 
-  /** Reports one event: `site` in query `query` (a local); `parent` (a local) for `Enter`. */
+  /**
+   * Reports one event: `site` in query `query` (a local); for `Enter`, the parent query (a local) besides. A note
+   * site is handed over at once, so the note `trace()` sends next finds its place.
+   */
   event(fb: FunctionBuilder, site: TraceSite, query: number, parent = query): void {
-    const index = this.site(site);
+    fb.i32Const(this.site(site)).get(query).get(parent).i32Const(site.op === "Note" ? 1 : 0);
+    fb.call(this.record()).op(Op.Drop);
+  }
+
+  /** `record(site, query, parent, handOver)`: appends a record, handing the buffer over first when it is full. */
+  private record(): number {
+    this.recordFn ??= this.ctx.lazyFunction("trace:record", "trace_record", 4, () => {
+      const fb = new FunctionBuilder(4);
+      const [site, query, parent, handOver] = [0, 1, 2, 3];
+      const count = fb.local();
+      const at = fb.local();
+      fb.globalGet(this.gBuffer).op(Op.I32Eqz);
+      fb.ifElse(() => {
+        fb.i32Const(RECORDS_AT + TRACE_BUFFER_RECORDS * RECORD_BYTES).call(this.ctx.rt("opa_malloc")).globalSet(this.gBuffer);
+        fb.globalGet(this.gBuffer).i32Const(0).store32(0);
+        this.handOver(fb);
+      });
+      fb.globalGet(this.gBuffer).load32(0).set(count);
+      // The host empties the buffer (count 0) whenever it is handed over.
+      fb.get(count).i32Const(TRACE_BUFFER_RECORDS).op(Op.I32Eq);
+      fb.ifElse(() => {
+        this.handOver(fb);
+        fb.i32Const(0).set(count);
+      });
+      fb.globalGet(this.gBuffer).get(count).i32Const(RECORD_BYTES).op(Op.I32Mul).op(Op.I32Add).set(at);
+      fb.get(at).get(site).store32(RECORDS_AT);
+      fb.get(at).get(query).store32(RECORDS_AT + 4);
+      fb.get(at).get(parent).store32(RECORDS_AT + 8);
+      fb.globalGet(this.gBuffer).get(count).i32Const(1).op(Op.I32Add).store32(0);
+      fb.get(handOver).ifElse(() => this.handOver(fb));
+      fb.i32Const(0);
+      return fb.finish();
+    });
+    return this.recordFn;
+  }
+
+  /** Calls `TRACE_BUILTIN(address of the buffer)`. */
+  private handOver(fb: FunctionBuilder): void {
     fb.i32Const(this.ctx.hostBuiltinId(TRACE_BUILTIN));
-    fb.globalGet(this.ctx.constant({ type: "number", text: String(index), loc: NO_LOC }));
-    for (const q of [query, parent]) fb.get(q).op(I64_EXTEND_I32_U as Op).call(this.ctx.rt("opa_number_int"));
-    fb.call(this.ctx.rt("rt_host3")).op(Op.Drop);
+    fb.globalGet(this.gBuffer).op(I64_EXTEND_I32_U as Op).call(this.ctx.rt("opa_number_int"));
+    fb.call(this.ctx.rt("rt_host1")).op(Op.Drop);
   }
 }
-
-const NO_LOC: Location = { file: "", row: 0, col: 0, offset: 0, end: 0 };

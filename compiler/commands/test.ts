@@ -119,6 +119,8 @@ export const testCommand: Command = {
     };
     const host = createHostBuiltins({ strict: settings.strict, onTrace });
     const policy = loadPolicySync(result.wasm!, undefined, { ...host, ...settings.custom.implementations, ...recorder?.builtins });
+    recorder?.attach(policy.mem);
+    capture.recorder = recorder;
     policy.setData(loaded.data);
     const results = tests.map((t) => runTest(policy, t, timeoutNs, capture));
     const showNotes = explain === "notes";
@@ -138,6 +140,7 @@ interface Capture {
   notes: string[];
   trace: TraceEvent[];
   explain?: ExplainMode;
+  recorder?: TraceRecorder;
 }
 
 function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, capture: Capture): TestResult {
@@ -178,6 +181,7 @@ function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, cap
 
 /** The test's own evaluation's trace, as --explain keeps it (later evaluations, of its cases, are not traced). */
 function keepTrace(result: TestResult, capture: Capture): void {
+  capture.recorder?.drain();
   if (capture.explain) result.trace = explainTrace(capture.explain, capture.trace);
   capture.trace = [];
 }

@@ -78,6 +78,7 @@ export function judgeCase(c: ConformanceCase, options: JudgeOptions = {}): Verdi
     const library = options.bare ? {} : options.strict ? strictHostBuiltins : hostBuiltins;
     const recorder = compiled.traceSites ? new TraceRecorder(compiled.traceSites, () => undefined) : undefined;
     policy = loadPolicySync(compiled.wasm, undefined, { ...library, ...testBuiltins(), ...recorder?.builtins });
+    recorder?.attach(policy.mem);
     if (c.data !== undefined) policy.setData(c.data as object);
     const inputText = c.inputTerm !== undefined ? regoLiteral(c.inputTerm) : c.input !== undefined ? JSON.stringify(c.input) : undefined;
     input = inputText === undefined ? undefined : toArrayBuffer(inputText);

@@ -1,14 +1,20 @@
 /**
- * The host side of tracing: a trace-instrumented module reports each event through the internal builtin
- * `TRACE_BUILTIN` (a site index and query ids); the recorder, given to the SDK among the custom builtins, turns
- * the reports into plain event records as OPA's `topdown.Event` has them (op, node, location, query and parent
- * ids, message). `trace(note)` notes become `Note` events where the module said the call stands.
+ * The host side of tracing: a trace-instrumented module appends each event to a buffer in its memory (a count,
+ * then records of site index, query id, parent query id; codegen/trace.ts) and hands the buffer's address to the
+ * internal builtin `TRACE_BUILTIN` when it is new or full and at each `trace()` call. The recorder, given to the
+ * SDK among the custom builtins, reads the records into plain event records as OPA's `topdown.Event` has them
+ * (op, node, location, query and parent ids, message); `drain()` reads the rest once an evaluation is over.
  */
 import type { TraceLocation, TraceNodeKind, TraceOp, TraceSite } from "./sites";
 import type { Json } from "../builtins/host/rego-module";
 
 /** The builtin a trace-instrumented module calls; a name no Rego source can call. */
 export const TRACE_BUILTIN = "regoc.trace_event";
+/** The buffer's layout: the record count (i32) at 0, records from `RECORDS_AT`, three i32 each. */
+export const RECORDS_AT = 8;
+export const RECORD_BYTES = 12;
+/** Records a buffer holds before the module hands it over to be emptied. */
+export const TRACE_BUFFER_RECORDS = 4096;
 
 export interface TraceEvent {
   op: TraceOp;
@@ -26,29 +32,59 @@ export class TraceRecorder {
   private readonly parents = new Map<number, number>();
   private noteAt?: { site: TraceSite; queryId: number };
   private last?: TraceEvent;
+  private memory?: WebAssembly.Memory;
+  /** The address of the current evaluation's buffer, once the module has handed it over. */
+  private buffer?: number;
 
-  /** `sink` receives each event as it happens. */
+  /** `sink` receives each event, in evaluation order. */
   constructor(
     private readonly sites: readonly TraceSite[],
     private readonly sink: (event: TraceEvent) => void,
   ) {}
 
-  /** The builtins to hand the SDK (`loadPolicySync(wasm, memory, { ...builtins })`). */
+  /** The builtins to hand the SDK (`loadPolicySync(wasm, undefined, { ...recorder.builtins })`). */
   get builtins(): Record<string, (...args: unknown[]) => unknown> {
-    return { [TRACE_BUILTIN]: (site: unknown, query: unknown, parent: unknown) => this.report(Number(site), Number(query), Number(parent)) };
+    return {
+      [TRACE_BUILTIN]: (address: unknown) => {
+        this.buffer = Number(address);
+        this.drain(false);
+        // Returning nothing spares the SDK turning a result into a module value that would only be dropped.
+        return undefined;
+      },
+    };
   }
 
-  private report(index: number, queryId: number, parent: number): undefined {
+  /** The loaded module's memory (`policy.mem`), where the buffers are. */
+  attach(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+  }
+
+  /** Reads the records the module has not handed over; `done` once the evaluation is over (a new one starts afresh). */
+  drain(done = true): void {
+    if (this.buffer !== undefined && this.memory) {
+      const view = new DataView(this.memory.buffer);
+      const count = view.getUint32(this.buffer, true);
+      for (let i = 0; i < count; i++) {
+        const at = this.buffer + RECORDS_AT + i * RECORD_BYTES;
+        this.record(view.getUint32(at, true), view.getUint32(at + 4, true), view.getUint32(at + 8, true));
+      }
+      view.setUint32(this.buffer, 0, true);
+    }
+    if (done) {
+      this.buffer = undefined;
+      this.noteAt = undefined;
+    }
+  }
+
+  private record(index: number, queryId: number, parent: number): void {
     const site = this.sites[index];
-    if (!site) throw new Error(`trace: no site ${index}`);
+    if (!site) throw new Error(`trace: the module reported an unknown site ${index}`);
     if (site.op === "Note") {
       this.noteAt = { site, queryId };
-      return undefined;
+      return;
     }
     if (site.op === "Enter") this.parents.set(queryId, parent);
     this.emit({ ...siteEvent(site), queryId, parentId: this.parents.get(queryId) ?? 0 });
-    // Returning nothing spares the SDK turning a result into a module value that would only be dropped.
-    return undefined;
   }
 
   /** A `trace(note)` call's note, placed where the module last said a `trace` call stands. */

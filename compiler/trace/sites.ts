@@ -6,7 +6,7 @@
  */
 import type { Body, Expr, Location, Rule } from "../syntax/ast";
 import { formatBody, formatExpr, type PrintOptions } from "../syntax/printer";
-import { bodyJson, ruleJson, type Json } from "../builtins/host/rego-module";
+import { bodyJson, ruleHeadJson, type Json } from "../builtins/host/rego-module";
 
 /** OPA's trace operations (topdown/trace.go) that the compiled plan reports. */
 export type TraceOp = "Enter" | "Eval" | "Exit" | "Fail" | "Redo" | "Note";
@@ -30,7 +30,10 @@ export interface TraceSite {
   location: TraceLocation;
   /** The node as `opa test` prints it: `data.pkg.rule`, `x = data.a[_]`, `count(xs) > 0; not deny`. */
   node: string;
-  /** OPA's JSON AST of the node (an expression, a body, a rule), as its `--format json` trace holds it. */
+  /**
+   * OPA's JSON AST of the node, as its `--format json` trace holds it: an expression, a body; a rule's head only
+   * (OPA writes the whole rule into every event about it, which makes a full trace of a real suite gigabytes).
+   */
   nodeJson: Json;
   /** `early` on the `Exit` of a rule whose first value is final. */
   message?: string;
@@ -67,7 +70,7 @@ export function ruleSite(op: TraceOp, rule: Rule, path: readonly string[], messa
     kind: "rule",
     location: traceLocation(rule.loc),
     node: ["data", ...path].join("."),
-    nodeJson: ruleJson(rule),
+    nodeJson: ruleHeadJson(rule),
     ...(message ? { message } : {}),
   };
 }

@@ -135,7 +135,12 @@ function annotationJson(a: Annotation): Json {
   return { scope: a.scope, ...(a.fields as { [key: string]: Json }) };
 }
 
-export function ruleJson(rule: Rule): Json {
+/** A rule as OPA's JSON AST has it, without its body and else chain (what a trace event names). */
+export function ruleHeadJson(rule: Rule): Json {
+  return rule.default ? { head: headJson(rule.head, rule.head.value), default: true } : { head: headJson(rule.head, rule.head.value) };
+}
+
+function ruleJson(rule: Rule): Json {
   const out: { [key: string]: Json } = { head: headJson(rule.head, rule.head.value), body: bodyJson(rule.body) };
   if (rule.default) out.default = true;
   if (rule.else.length > 0) out.else = elseJson(rule.head, rule.else);
