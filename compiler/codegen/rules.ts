@@ -231,38 +231,35 @@ export class RuleFunctions {
           for (const clause of clauses) {
             const found = clauses.length > 1 ? fb.local() : -1;
             const p = this.planner(fb, cr);
+            const takeValue = (v: Val): void => {
+              if (sameConstant) {
+                p.load(v);
+                fb.set(result).br(done);
+                return;
+              }
+              fb.get(result).op(Op.I32Eqz);
+              fb.ifElse(
+                () => {
+                  p.load(v);
+                  fb.set(result);
+                },
+                () => {
+                  fb.get(result);
+                  p.load(v);
+                  fb.call(this.ctx.rt("opa_value_equal")).op(Op.I32Eqz);
+                  fb.ifElse(() => p.abort("var assignment conflict", cr.rule));
+                },
+              );
+              if (found >= 0) fb.i32Const(1).set(found);
+            };
             fb.block((clauseFail) => {
               p.fail = clauseFail;
               this.traceRule(p, cr, clause.at, sameConstant, (solved) =>
-              this.bindParams(p, cr.rule, params, "patterns", () =>
-                p.planBody(clause.body, () =>
-                  solved(() =>
-                  this.bindParams(p, cr.rule, params, "computed", () =>
-                  p.planTerm(clause.value, (v) => {
-                    if (sameConstant) {
-                      p.load(v);
-                      fb.set(result).br(done);
-                      return;
-                    }
-                    fb.get(result).op(Op.I32Eqz);
-                    fb.ifElse(
-                      () => {
-                        p.load(v);
-                        fb.set(result);
-                      },
-                      () => {
-                        fb.get(result);
-                        p.load(v);
-                        fb.call(this.ctx.rt("opa_value_equal")).op(Op.I32Eqz);
-                        fb.ifElse(() => p.abort("var assignment conflict", cr.rule));
-                      },
-                    );
-                    if (found >= 0) fb.i32Const(1).set(found);
-                  }),
-                  ),
+                this.bindParams(p, cr.rule, params, "patterns", () =>
+                  p.planBody(clause.body, () =>
+                    solved(() => this.bindParams(p, cr.rule, params, "computed", () => p.planTerm(clause.value, takeValue))),
                   ),
                 ),
-              ),
               );
             });
             if (found >= 0) fb.get(found).brIf(ruleDone);
@@ -319,19 +316,19 @@ export class RuleFunctions {
       fb.block((fail) => {
         p.fail = fail;
         this.traceRule(p, cr, cr.rule, false, (solved) =>
-        p.planBody(cr.rule.body, () =>
-          solved(() =>
-          p.planTerms([...cr.tail, cr.rule.head.key!], (vals) => {
-            if (!keyed) {
-              fb.get(result);
-              p.load(vals[0]);
-              fb.call(this.ctx.rt("opa_set_add"));
-              return;
-            }
-            this.insertAtPath(p, result, vals.slice(0, -1), vals[vals.length - 1], cr.rule, "set");
-          }),
+          p.planBody(cr.rule.body, () =>
+            solved(() =>
+              p.planTerms([...cr.tail, cr.rule.head.key!], (vals) => {
+                if (!keyed) {
+                  fb.get(result);
+                  p.load(vals[0]);
+                  fb.call(this.ctx.rt("opa_set_add"));
+                  return;
+                }
+                this.insertAtPath(p, result, vals.slice(0, -1), vals[vals.length - 1], cr.rule, "set");
+              }),
+            ),
           ),
-        ),
         );
       });
     }

@@ -35,7 +35,7 @@ export const testCommand: Command = {
       type: "string",
       value: "fails|notes|full|debug",
       description:
-        "as opa test: turns on verbose output; notes prints trace() notes under each test; fails, full and debug record an evaluation trace (a traced build of the policy) and print it under each failed test (all tests' traces with --format json). The trace comes from the compiled plan: no Index events, and expressions in the order the compiler evaluates them",
+        "as opa test, verbose output and: notes, trace() notes under each test; fails, full, debug, each failed test's evaluation trace (every test's with --format json) from a traced build, which has no Index events and shows expressions in the compiler's order (README)",
     },
     timeout: { type: "string", value: "<duration>", description: "a test that runs longer is an error (Go duration, default 5s)" },
     bundle: { type: "boolean", short: "b", description: "load the paths as bundles" },
