@@ -85,8 +85,9 @@ describe("regoc test --explain", () => {
   test("fails: a failed test's trace leads down to each failing expression, with file:row and | per depth", async () => {
     const out = await regoc(authz, "test", "--explain", "fails", ".");
     expect(out.status).toBe(2);
-    // OPA's own rendering of this test (docs/policy-testing.md), plus the two allow bodies OPA's docs leave out
-    // because there allow had been deleted.
+    // OPA's own rendering of this test (docs/policy-testing.md: objects with sorted keys), plus the two allow
+    // bodies, which OPA's docs leave out because there the first had been deleted (and its index rules out the
+    // second).
     expect(failureTrace(out.stdout, "data.authz_test.test_post_allowed")).toEqual([
       "  query:1                 Enter data.authz_test.test_post_allowed = _",
       "  example_test.rego:5     | Enter data.authz_test.test_post_allowed",
@@ -94,7 +95,7 @@ describe("regoc test --explain", () => {
       '  example.rego:5          | | | Fail input.method == "POST"',
       "  example.rego:8          | | Enter data.authz.allow",
       '  example.rego:9          | | | Fail input.path == ["users", input.user_id]',
-      '  example_test.rego:6     | | Fail data.authz.allow with input as {"path": ["users"], "method": "PUT"}',
+      '  example_test.rego:6     | | Fail data.authz.allow with input as {"method": "PUT", "path": ["users"]}',
       "  query:1                 | Fail data.authz_test.test_post_allowed = _",
     ]);
     // A passing test's trace is not printed (only failures report traces, as OPA's reporter).

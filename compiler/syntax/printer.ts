@@ -29,6 +29,8 @@ export interface PrintOptions {
   infix?: boolean;
   /** How variables are shown (e.g. generated names mapped back to the names the user wrote). */
   varName?: (name: string) => string;
+  /** Objects whose keys are all strings print in key order, as OPA prints them (traces), not as written. */
+  sortKeys?: boolean;
 }
 
 export function formatTerm(t: Term, opts: PrintOptions = {}): string {
@@ -65,8 +67,11 @@ export function formatTerm(t: Term, opts: PrintOptions = {}): string {
       return `[${t.items.map(f).join(", ")}]`;
     case "set":
       return t.items.length === 0 ? "set()" : `{${t.items.map(f).join(", ")}}`;
-    case "object":
-      return `{${t.entries.map(([k, v]) => `${f(k)}: ${f(v)}`).join(", ")}}`;
+    case "object": {
+      const byKey = opts.sortKeys && t.entries.every(([k]) => k.type === "string");
+      const entries = byKey ? [...t.entries].sort(([a], [b]) => compareKeys(a, b)) : t.entries;
+      return `{${entries.map(([k, v]) => `${f(k)}: ${f(v)}`).join(", ")}}`;
+    }
     case "arraycomp":
       return `[${f(t.head)} | ${formatBody(t.body, opts)}]`;
     case "setcomp":
@@ -82,6 +87,11 @@ export function formatTerm(t: Term, opts: PrintOptions = {}): string {
       return `${out}"`;
     }
   }
+}
+
+function compareKeys(a: Term, b: Term): number {
+  const [x, y] = [(a as { value: string }).value, (b as { value: string }).value];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Binding strength of infix operators, loosest first, as the parser reads them. */

@@ -46,7 +46,7 @@ function writtenName(name: string): string {
   return renamed ? renamed[1] : name;
 }
 
-const SHOWN: PrintOptions = { infix: true, varName: writtenName };
+const SHOWN: PrintOptions = { infix: true, varName: writtenName, sortKeys: true };
 
 function traceLocation(loc: Location): TraceLocation {
   // Queries are parsed under the name `entrypoint:<name>`; OPA has no file for a query.
