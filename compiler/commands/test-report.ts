@@ -147,8 +147,24 @@ function errorJson(text: string): Record<string, unknown> {
   };
 }
 
-export function jsonReport(results: readonly TestResult[]): string {
-  const report = results.map((r) => ({
+/**
+ * The JSON report in parts, one per test: a full trace of every test of a real suite can outgrow the longest
+ * string JavaScript can hold (about 512 MiB), so the report is written part by part. The parts joined are
+ * `JSON.stringify(report, null, 2)` and a newline.
+ */
+export function* jsonReport(results: readonly TestResult[]): Generator<string> {
+  if (results.length === 0) {
+    yield "[]\n";
+    return;
+  }
+  for (let i = 0; i < results.length; i++) {
+    const item = JSON.stringify(resultJson(results[i]), null, 2).replace(/\n/g, "\n  ");
+    yield `${i === 0 ? "[\n" : ",\n"}  ${item}${i === results.length - 1 ? "\n]\n" : ""}`;
+  }
+}
+
+function resultJson(r: TestResult): Record<string, unknown> {
+  return {
     ...(r.error !== undefined ? { error: errorJson(r.error) } : {}),
     location: { file: r.file, row: r.row, col: r.col },
     ...(r.subResults.length ? { sub_results: subResultJson(r.subResults) } : {}),
@@ -159,6 +175,5 @@ export function jsonReport(results: readonly TestResult[]): string {
     duration: Math.round(r.durationNs),
     ...(r.fail ? { fail: true } : {}),
     ...(r.skip ? { skip: true } : {}),
-  }));
-  return JSON.stringify(report, null, 2) + "\n";
+  };
 }

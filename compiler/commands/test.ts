@@ -124,7 +124,8 @@ export const testCommand: Command = {
     policy.setData(loaded.data);
     const results = tests.map((t) => runTest(policy, t, timeoutNs, capture));
     const showNotes = explain === "notes";
-    io.stdout(format === "json" ? jsonReport(results) : prettyReport(results, verbose, showNotes));
+    if (format === "json") for (const part of jsonReport(results)) io.stdout(part);
+    else io.stdout(prettyReport(results, verbose, showNotes));
     const skipOk = flag(args, "exit-zero-on-skipped");
     return results.every((r) => !r.fail && r.error === undefined && (!r.skip || skipOk)) ? 0 : 2;
   },
