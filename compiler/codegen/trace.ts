@@ -1,9 +1,8 @@
 /**
- * Trace instrumentation (`compile({ trace: true })` only): emits the code through which a module reports
- * evaluation events — each a record (site index, query id, parent query id) appended to a buffer in the module's
- * memory, which the host reads (trace/recorder.ts) when the internal host builtin `TRACE_BUILTIN` hands it the
- * buffer's address (when the buffer is new or full, and at each `trace()` note) and after the evaluation. Query
- * ids are counted per evaluation; a rule function reads its caller's query from a global set at each call.
+ * Trace instrumentation (`compile({ trace: true })` only): emits the code that appends each evaluation event (site
+ * index, query id, parent query id) to a buffer in the module's memory and hands the buffer to the host through
+ * the internal builtin `TRACE_BUILTIN` when it is new or full and at each `trace()` note (trace/recorder.ts reads
+ * it). Query ids are counted per evaluation; a rule function reads its caller's query from a global.
  */
 import type { Expr } from "../syntax/ast";
 import { Op } from "../wasm/encoding";

@@ -1,9 +1,8 @@
 /**
- * The host side of tracing: a trace-instrumented module appends each event to a buffer in its memory (a count,
- * then records of site index, query id, parent query id; codegen/trace.ts) and hands the buffer's address to the
- * internal builtin `TRACE_BUILTIN` when it is new or full and at each `trace()` call. The recorder, given to the
- * SDK among the custom builtins, reads the records into plain event records as OPA's `topdown.Event` has them
- * (op, node, location, query and parent ids, message); `drain()` reads the rest once an evaluation is over.
+ * The host side of tracing: reads the records a trace-instrumented module appends to a buffer in its memory (site
+ * index, query id, parent query id; codegen/trace.ts) when the module hands the buffer over through the internal
+ * builtin `TRACE_BUILTIN`, and once an evaluation is over (`drain`), into plain event records as OPA's
+ * `topdown.Event` has them (op, node, location, query and parent ids, message); `trace()` notes become `Note`s.
  */
 import type { TraceLocation, TraceNodeKind, TraceOp, TraceSite } from "./sites";
 import type { Json } from "../builtins/host/rego-module";
