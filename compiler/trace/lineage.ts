@@ -1,11 +1,11 @@
 /**
  * What `opa test --explain <mode>` keeps of a trace (OPA's topdown/lineage): `full` and `debug` everything,
- * `fails` each `Fail` event and `notes` each `Note` event, each preceded by the `Enter`/`Redo` events of the
- * rules and queries that lead to it.
+ * `fails` each `Fail` event preceded by the `Enter`/`Redo` events of the rules and queries that lead to it.
+ * (`--explain notes` needs no trace: the notes come from the `trace` builtin's listener.)
  */
 import type { TraceEvent } from "./recorder";
 
-export type ExplainMode = "fails" | "notes" | "full" | "debug";
+export type ExplainMode = "fails" | "full" | "debug";
 
 export function explainTrace(mode: ExplainMode, trace: readonly TraceEvent[]): TraceEvent[] {
   switch (mode) {
@@ -14,8 +14,6 @@ export function explainTrace(mode: ExplainMode, trace: readonly TraceEvent[]): T
       return [...trace];
     case "fails":
       return lineage(trace, (e) => e.op === "Fail");
-    case "notes":
-      return lineage(trace, (e) => e.op === "Note");
   }
 }
 
