@@ -97,9 +97,9 @@ function perform(task: DeepStackTask, argument: unknown): Reply {
       return { ok: true, value: compile(argument as import("./index").CompileOptions), json: false };
     }
     case "parseModule": {
-      const { parseModule } = require("./syntax/parser") as typeof import("./syntax/parser");
-      const [source, file, options] = argument as Parameters<typeof parseModule>;
-      return { ok: true, value: JSON.stringify(parseModule(source, file, options)), json: true };
+      const { parseModuleText } = require("./syntax/parser") as typeof import("./syntax/parser");
+      const [source, file, options] = argument as Parameters<typeof parseModuleText>;
+      return { ok: true, value: JSON.stringify(parseModuleText(source, file, options)), json: true };
     }
   }
 }
