@@ -3,8 +3,10 @@
  * by the parsing functions that call `enter()` — 8 levels per parenthesis, 2 per array or set, 3 per object,
  * 10 per nested call argument, on top of the 8 a rule value starts at. The deepest input OPA accepts compiles and
  * evaluates to its value; one level more is OPA's `max parsing recursion depth exceeded` at the token where OPA
- * stops, and `regoc build` exits 1 with it.
+ * stops, and `regoc build` exits 1 with it. The `regoc` command evaluates such values too.
  */
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { Worker } from "worker_threads";
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { compile, type CompileResult } from "../../../compiler";
@@ -110,4 +112,19 @@ describe("one level deeper than OPA accepts", () => {
     expect(out.status).toBe(1);
     expect(out.stderr).toMatch(new RegExp(`^deep\\.rego:3:${"p := ".length + DEEPEST.arrays + 1}: rego_parse_error: max parsing recursion depth exceeded`));
   });
+});
+
+describe("the regoc command", () => {
+  it("tests and evaluates an array nested as deep as OPA parses", () => {
+    const dir = workspace({ "deep.rego": policy({ p: arrays(DEEPEST.arrays) }) + "test_one_element if count(p) == 1\n" });
+    const bin = path.join(__dirname, "..", "..", "..", "bin", "regoc.js");
+    const test = spawnSync(process.execPath, [bin, "test", "-v", "deep.rego"], { cwd: dir, encoding: "utf8" });
+    expect(test.stdout).toContain("data.deep.test_one_element: PASS");
+    expect(test.status).toBe(0);
+    const evaluated = spawnSync(process.execPath, [bin, "eval", "-d", "deep.rego", "data.deep.p"], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 24 });
+    expect(evaluated.status).toBe(0);
+    // Unindented: indenting 49,996 levels would take gigabytes.
+    const value = "[".repeat(DEEPEST.arrays) + "1" + "]".repeat(DEEPEST.arrays);
+    expect(evaluated.stdout).toBe(`{"result":[{"expressions":[{"value":${value},"text":"data.deep.p","location":{"row":1,"col":1}}]}]}\n`);
+  }, 60000);
 });
