@@ -115,12 +115,9 @@ describe("one level deeper than OPA accepts", () => {
 });
 
 describe("the regoc command", () => {
-  it("tests and evaluates an array nested as deep as OPA parses", () => {
-    const dir = workspace({ "deep.rego": policy({ p: arrays(DEEPEST.arrays) }) + "test_one_element if count(p) == 1\n" });
+  it("evaluates an array nested as deep as OPA parses", () => {
+    const dir = workspace({ "deep.rego": policy({ p: arrays(DEEPEST.arrays) }) });
     const bin = path.join(__dirname, "..", "..", "..", "bin", "regoc.js");
-    const test = spawnSync(process.execPath, [bin, "test", "-v", "deep.rego"], { cwd: dir, encoding: "utf8" });
-    expect(test.stdout).toContain("data.deep.test_one_element: PASS");
-    expect(test.status).toBe(0);
     const evaluated = spawnSync(process.execPath, [bin, "eval", "-d", "deep.rego", "data.deep.p"], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 24 });
     expect(evaluated.status).toBe(0);
     // Unindented: indenting 49,996 levels would take gigabytes.
