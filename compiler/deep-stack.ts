@@ -67,11 +67,22 @@ export function runOnDeepStack<T>(task: DeepStackTask, argument: unknown): T {
   }
 }
 
-/** The worker's entry: loads this module (through tsx when the compiler runs from its TypeScript sources). */
+/**
+ * The worker's entry: loads this module (through tsx when the compiler runs from its TypeScript sources). Should
+ * loading fail, it still answers, since the waiting thread cannot hear the worker's error event.
+ */
 function workerSource(): string {
   const self = __filename;
-  const loader = self.endsWith(".ts") ? `require(${JSON.stringify(require.resolve("tsx/cjs"))});\n` : "";
-  return `${loader}require(${JSON.stringify(path.resolve(self))}).serveDeepStackTask();`;
+  const loader = self.endsWith(".ts") ? `require(${JSON.stringify(require.resolve("tsx/cjs"))});` : "";
+  return `try {
+  ${loader}
+  require(${JSON.stringify(path.resolve(self))}).serveDeepStackTask();
+} catch (e) {
+  const { done, port } = require("worker_threads").workerData.deepStackTask;
+  port.postMessage({ ok: false, name: "Error", message: "the deep-stack worker could not start: " + (e && e.message), stack: e && e.stack });
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+}`;
 }
 
 /** Worker side: runs the requested task, posts the reply and wakes the waiting thread. */
