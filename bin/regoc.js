@@ -3,4 +3,6 @@
 // script) and runs it on this process's arguments and streams (build, test, eval).
 "use strict";
 const { runCompiledCli } = require("./run-compiled");
-runCompiledCli("regoc", "compiler/cli.js");
+// The stack holds compiling and evaluating nesting as deep as OPA's parser accepts (48 MiB is enough; see
+// compiler/deep-stack.ts).
+runCompiledCli("regoc", "compiler/cli.js", { stackSizeMb: 256 });

@@ -101,8 +101,10 @@ function guarded(terms: Term[], safe: ReadonlySet<string>, outputs: () => Set<st
   const collect = (t: Term, top: boolean): void => {
     switch (t.type) {
       case "call":
+        // The variables of a call's arguments include those of the calls nested in them: checking the
+        // outermost nested calls is enough, and keeps deep nesting (`f(f(f(…)))`) linear.
         if (!top) calls.push(t);
-        t.args.forEach((a) => collect(a, false));
+        else t.args.forEach((a) => collect(a, false));
         break;
       case "ref":
         collect(t.head, false);

@@ -3,6 +3,7 @@
  * needs — runtime functions by name, constant values (built once by the start function and kept in globals),
  * static strings, the evaluation-state globals, memo slots, and a worklist of rule functions generated on demand.
  */
+import { createHash } from "crypto";
 import type { Body, Term } from "../syntax/ast";
 import type { Program } from "../check/program";
 import { ModuleBuilder } from "../wasm/link";
@@ -42,7 +43,7 @@ export class ModuleContext {
   private memoSlots = 0;
   private readonly rtCache = new Map<string, number>();
   private readonly constGlobals = new Map<string, number>();
-  private readonly constBuilders: Array<(fb: FunctionBuilder) => void> = [];
+  private readonly constBuilders: Array<(fb: FunctionBuilder, scratch: number) => void> = [];
   private readonly functionsByKey = new Map<string, number>();
   private readonly pending: PendingFunction[] = [];
   private readonly hostBuiltinIds = new Map<string, number>();
@@ -133,8 +134,8 @@ export class ModuleContext {
     index = this.mutableGlobal();
     const target = index;
     this.constGlobals.set(key, index);
-    this.constBuilders.push((fb) => {
-      this.buildConstant(fb, term, parts);
+    this.constBuilders.push((fb, scratch) => {
+      this.buildConstant(fb, term, parts, scratch);
       fb.globalSet(target);
     });
     return index;
@@ -145,7 +146,7 @@ export class ModuleContext {
     return this.constant({ type: "string", value, loc: NO_LOC });
   }
 
-  private buildConstant(fb: FunctionBuilder, term: Term, parts: number[]): void {
+  private buildConstant(fb: FunctionBuilder, term: Term, parts: number[], tmp: number): void {
     switch (term.type) {
       case "null":
         fb.call(this.rt("opa_null"));
@@ -166,7 +167,6 @@ export class ModuleContext {
       case "array":
       case "set":
       case "object": {
-        const tmp = fb.local();
         if (term.type === "array") fb.i32Const(parts.length).call(this.rt("opa_array_with_cap"));
         else fb.call(this.rt(term.type === "set" ? "opa_set" : "opa_object"));
         fb.set(tmp);
@@ -188,7 +188,10 @@ export class ModuleContext {
 
   /** Emits the instructions that build every constant; called once all functions are generated. */
   emitConstantBuilders(fb: FunctionBuilder): void {
-    for (const build of this.constBuilders) build(fb);
+    // One local serves every collection: each is complete (and stored in its global) before the next begins,
+    // and a local per collection would exceed the engines' 50,000 locals once a policy has that many.
+    const scratch = fb.local();
+    for (const build of this.constBuilders) build(fb, scratch);
   }
 
   /**
@@ -230,6 +233,11 @@ export class ModuleContext {
 
 const NO_LOC = { file: "", row: 0, col: 0, offset: 0, end: 0 };
 
+// Both are asked of every level of a nested literal (`[[[…]]]` tens of thousands deep), so each term's answer is
+// kept: recomputing it per level would make constant planning quadratic in the nesting depth.
+const constantness = new WeakMap<Term, boolean>();
+const constantKeys = new WeakMap<Term, string>();
+
 /** Whether a term is a constant: scalars and collections of constants. */
 export function isConstant(term: Term): boolean {
   switch (term.type) {
@@ -240,15 +248,24 @@ export function isConstant(term: Term): boolean {
       return true;
     case "array":
     case "set":
-      return term.items.every(isConstant);
-    case "object":
-      return term.entries.every(([k, v]) => isConstant(k) && isConstant(v));
+    case "object": {
+      let known = constantness.get(term);
+      if (known === undefined) {
+        known = term.type === "object" ? term.entries.every(([k, v]) => isConstant(k) && isConstant(v)) : term.items.every(isConstant);
+        constantness.set(term, known);
+      }
+      return known;
+    }
     default:
       return false;
   }
 }
 
-/** A constant's canonical text: equal constants (wherever they were written) have equal keys. */
+/**
+ * A constant's canonical text: equal constants (wherever they were written) have equal keys. A collection's key
+ * names long elements by a digest of their keys, so a key stays as long as the collection is wide, not as big
+ * as the whole value.
+ */
 export function constantKey(term: Term): string {
   switch (term.type) {
     case "null":
@@ -260,12 +277,24 @@ export function constantKey(term: Term): string {
     case "string":
       return "s" + JSON.stringify(term.value);
     case "array":
-      return "[" + term.items.map(constantKey).join(",") + "]";
     case "set":
-      return "{" + term.items.map(constantKey).join(",") + "}";
-    case "object":
-      return "(" + term.entries.map(([k, v]) => constantKey(k) + ":" + constantKey(v)).join(",") + ")";
+    case "object": {
+      let key = constantKeys.get(term);
+      if (key === undefined) {
+        const parts = term.type === "object" ? term.entries.map(([k, v]) => keyId(k) + ":" + keyId(v)) : term.items.map(keyId);
+        const [open, close] = term.type === "array" ? ["[", "]"] : term.type === "set" ? ["{", "}"] : ["(", ")"];
+        key = open + parts.join(",") + close;
+        constantKeys.set(term, key);
+      }
+      return key;
+    }
     default:
       throw new Error(`not a constant: ${term.type}`);
   }
+}
+
+/** An element's key inside its collection's key: long keys are replaced by their SHA-256 digest. */
+function keyId(term: Term): string {
+  const key = constantKey(term);
+  return key.length <= 64 ? key : "h" + createHash("sha256").update(key).digest("base64");
 }

@@ -8,7 +8,7 @@ import type { Body, Rule, Term } from "../syntax/ast";
 import type { CheckedRule } from "../check/program";
 import { Op } from "../wasm/encoding";
 import { FunctionBuilder } from "../wasm/function";
-import { BodyPlanner, Val } from "./body";
+import { BodyPlanner, CodegenError, Val } from "./body";
 import { Callee, calleeByName } from "./callee";
 import { constantKey, isConstant, ModuleContext } from "./module";
 import { requiresEval } from "../check/safety";
@@ -199,7 +199,7 @@ export class RuleFunctions {
     this.overrideExit(fb, node, result);
     this.memoStore(fb, slot, result);
     fb.get(result);
-    return fb.finish();
+    return finishWithinLocalLimit(fb, node);
   }
 
   private generateFunction(node: RuleNode, arity: number): Uint8Array {
@@ -208,7 +208,7 @@ export class RuleFunctions {
     const result = fb.local();
     this.planComplete(fb, node.rules, result, Array.from({ length: arity }, (_, i) => ({ local: i })));
     fb.get(result);
-    return fb.finish();
+    return finishWithinLocalLimit(fb, node);
   }
 
   /**
@@ -519,6 +519,22 @@ export class RuleFunctions {
     fb.get(result);
     return fb.finish();
   }
+}
+
+/** Engines reject a function declaring more locals than this (V8's and the Wasm JS API's `kV8MaxWasmFunctionLocals`). */
+const MAX_WASM_LOCALS = 50000;
+
+/**
+ * A rule's function, or a diagnostic at the rule when it needs more locals than engines load: each intermediate
+ * value takes one, so an operator chain some 50,000 terms long (OPA parses up to 99,993) cannot be one function.
+ */
+function finishWithinLocalLimit(fb: FunctionBuilder, node: RuleNode): Uint8Array {
+  if (fb.localCount > MAX_WASM_LOCALS) {
+    const at = node.rules.find((r) => r.rule.loc) ?? node.rules[0];
+    const message = `rule needs ${fb.localCount} Wasm locals, more than the ${MAX_WASM_LOCALS} engines load in one function; split its expression into several rules`;
+    throw new CodegenError(message, at.rule);
+  }
+  return fb.finish();
 }
 
 /** A key pattern without its trailing wildcards (which reach everything): `[]` means the whole document. */

@@ -93,7 +93,7 @@ export const evalCommand: Command = {
       const bindings = Object.fromEntries(Object.entries(bound).filter(([k]) => !k.startsWith(VALUE_VAR) && !k.startsWith("$")));
       resultSet.push(Object.keys(bindings).length > 0 ? { expressions, bindings } : { expressions });
     }
-    io.stdout(JSON.stringify(resultSet.length > 0 ? { result: resultSet } : {}, null, 2) + "\n");
+    io.stdout(printResultSet(resultSet.length > 0 ? { result: resultSet } : {}) + "\n");
     return 0;
   },
 };
@@ -126,4 +126,25 @@ function planExpressions(query: string): ExpressionPlan {
 function callName(op: RefTerm): string {
   if (op.head.type !== "var") return "";
   return [op.head.name, ...op.path.map((p) => (p.type === "string" ? p.value : "?"))].join(".");
+}
+
+/** Beyond this nesting, indentation alone would make the output gigabytes (it grows with the depth squared). */
+const MAX_INDENTED_DEPTH = 2000;
+
+/** Indented as `opa eval` prints it, unless the value nests deeper than indentation can sensibly show. */
+function printResultSet(output: unknown): string {
+  return nestingDepth(output) > MAX_INDENTED_DEPTH ? JSON.stringify(output) : JSON.stringify(output, null, 2);
+}
+
+/** How deep arrays and objects nest in a JSON value, found without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Object.values(v)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -7,8 +7,12 @@ import { diagnostic, type Diagnostic } from "../diagnostics";
 import type { Location, Term, VarTerm } from "./ast";
 import type { Token } from "./lexer";
 
-/** Deep enough for any real policy; shallow enough that the JS stack never overflows on hostile input. */
-const MAX_DEPTH = 2000;
+/**
+ * OPA's `DefaultMaxParsingRecursionDepth` (v1/ast/parser.go). The parsing functions that count a level here are
+ * the ones that call OPA's `enter()`, so the limit falls at the same nesting as in OPA: 8 levels per
+ * parenthesis, 2 per array or set, 3 per object, 9 per call argument, 1 per further operator of a chain.
+ */
+export const MAX_PARSING_DEPTH = 100000;
 
 export interface Cursor {
   index: number;
@@ -108,11 +112,9 @@ export class TokenCursor {
   }
 
   protected enter(): boolean {
-    if (++this.depth > MAX_DEPTH) {
+    if (++this.depth > MAX_PARSING_DEPTH) {
       this.depth--;
-      if (!this.diagnostics.some((d) => d.message === "max parsing recursion depth exceeded")) {
-        this.error("max parsing recursion depth exceeded");
-      }
+      this.error("max parsing recursion depth exceeded");
       return false;
     }
     return true;
@@ -120,6 +122,21 @@ export class TokenCursor {
 
   protected leave(): void {
     this.depth--;
+  }
+
+  /** Releases levels a chain took with `enter()` as it grew. */
+  protected leaveLevels(levels: number): void {
+    this.depth -= levels;
+  }
+
+  /** Runs one parsing step a level deeper, as OPA's `enter()`/`leave()` pair around a parsing function does. */
+  protected nested<T>(step: () => T | null): T | null {
+    if (!this.enter()) return null;
+    try {
+      return step();
+    } finally {
+      this.leave();
+    }
   }
 
   protected wildcard(loc: Location): VarTerm {

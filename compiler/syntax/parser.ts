@@ -5,6 +5,7 @@
  * After a broken statement it resumes at the next line starting in column 1, so one run reports several errors.
  */
 import { type Diagnostic } from "../diagnostics";
+import { isStackExhausted, onDeepStack, runOnDeepStack } from "../deep-stack";
 import { attachAnnotations } from "./annotations";
 import type { Body, ElseClause, Import, Module, Package, Query, RefTerm, Rule, RuleHead, Term } from "./ast";
 import { KEYWORDS, tokenize, type Token } from "./lexer";
@@ -33,7 +34,21 @@ export interface ParseOptions {
   regoVersion?: 0 | 1;
 }
 
+/**
+ * Parses a module. Nesting up to OPA's limit can be deeper than this thread's stack holds; such a module is
+ * parsed again on the compiler's deep-stack worker (`deep-stack.ts`) and its syntax tree comes back as JSON.
+ */
 export function parseModule(text: string, file: string, options: ParseOptions = {}): ParseModuleResult {
+  try {
+    return parseModuleText(text, file, options);
+  } catch (e) {
+    if (!isStackExhausted(e) || onDeepStack()) throw e;
+    return runOnDeepStack<ParseModuleResult>("parseModule", [text, file, options]);
+  }
+}
+
+/** `parseModule` on the current thread's stack. */
+export function parseModuleText(text: string, file: string, options: ParseOptions = {}): ParseModuleResult {
   const lexed = tokenize(text, file);
   const diagnostics = [...lexed.diagnostics];
   const regoVersion = options.regoVersion === 0 && !importsRegoV1(lexed.tokens) ? 0 : 1;

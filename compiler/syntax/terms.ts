@@ -216,21 +216,24 @@ export class TermParser extends TokenCursor {
 
   /** A term with infix operators, including `x in xs` and `k, v in xs`. */
   parseTermInfixCall(): Term | null {
-    return this.parseTermIn(true);
+    return this.nested(() => this.parseTermIn(true));
   }
 
   /** As `parseTermInfixCall`, but inside lists where a comma separates items rather than forming `k, v in xs`. */
   protected parseTermInfixCallInList(): Term | null {
-    return this.parseTermIn(false);
+    return this.nested(() => this.parseTermIn(false));
   }
 
   private parseTermIn(keyVal: boolean): Term | null {
     if (!this.enter()) return null;
+    // OPA parses each further `in` of a chain one level deeper; the chain holds those levels until it ends.
+    let chained = 0;
     try {
       const start = this.tok;
       let lhs = this.parseTermRelation();
       if (!lhs) return null;
       for (;;) {
+        let member: Term | null = null;
         if (keyVal && this.isPunct(",")) {
           const saved = this.save();
           this.next();
@@ -240,42 +243,55 @@ export class TermParser extends TokenCursor {
             this.next();
             const rhs = this.parseTermRelation();
             if (!rhs) return null;
-            lhs = this.call("internal.member_3", [lhs, mhs, rhs], op, start);
-            continue;
+            member = this.call("internal.member_3", [lhs, mhs, rhs], op, start);
+          } else {
+            this.restore(saved);
           }
-          this.restore(saved);
         }
-        if (this.isKeyword("in")) {
+        if (!member && this.isKeyword("in")) {
           const op = this.tokenLoc();
           this.next();
           const rhs = this.parseTermRelation();
           if (!rhs) return null;
-          lhs = this.call("internal.member_2", [lhs, rhs], op, start);
-          continue;
+          member = this.call("internal.member_2", [lhs, rhs], op, start);
         }
-        return lhs;
+        if (!member) return lhs;
+        lhs = member;
+        if (!this.isKeyword("in")) return lhs;
+        if (!this.enter()) return null;
+        chained++;
       }
     } finally {
       this.leave();
+      this.leaveLevels(chained);
     }
   }
 
   private parseBinary(ops: Record<string, string>, operand: () => Term | null): Term | null {
     if (!this.enter()) return null;
+    // OPA parses each further operator of a chain (`a + b + c`) one level deeper, so a flat chain counts
+    // towards the depth limit as nesting does; the levels are held until the chain ends.
+    let chained = 0;
     try {
       const start = this.tok;
       let lhs = operand();
       if (!lhs) return null;
-      while (this.tok.kind === "punct" && Object.prototype.hasOwnProperty.call(ops, this.tok.text)) {
+      const isOp = () => this.tok.kind === "punct" && Object.prototype.hasOwnProperty.call(ops, this.tok.text);
+      while (isOp()) {
         const opTok = this.tok;
         this.next();
         const rhs = operand();
         if (!rhs) return null;
         lhs = this.call(ops[opTok.text], [lhs, rhs], this.tokenLoc(opTok), start);
+        if (isOp()) {
+          if (!this.enter()) return null;
+          chained++;
+        }
       }
       return lhs;
     } finally {
       this.leave();
+      this.leaveLevels(chained);
     }
   }
 
@@ -312,14 +328,14 @@ export class TermParser extends TokenCursor {
   // Terms
 
   parseTerm(): Term | null {
-    const memo = this.memo.get(this.index);
-    if (memo) {
-      this.index = memo.cursor.index;
-      this.lastEnd = memo.cursor.lastEnd;
-      return memo.term;
-    }
     if (!this.enter()) return null;
     try {
+      const memo = this.memo.get(this.index);
+      if (memo) {
+        this.index = memo.cursor.index;
+        this.lastEnd = memo.cursor.lastEnd;
+        return memo.term;
+      }
       const startIndex = this.index;
       const diagnosticsBefore = this.diagnostics.length;
       const head = this.parseTermHead();
@@ -403,7 +419,9 @@ export class TermParser extends TokenCursor {
       this.next();
       return this.parseNumber("-.", minus);
     }
-    const operand = this.parseTerm();
+    // `-x.y`: OPA reads the operand's var and ref within the same term, not as a nested one.
+    const t = this.tok;
+    const operand = t.kind === "ident" || (t.kind === "keyword" && t.text === "contains") ? this.parseTermFinish(this.parseVar()) : this.parseTerm();
     if (!operand) return null;
     const zero: Term = { type: "number", text: "0", loc: this.tokenLoc(minus) };
     return this.call("minus", [zero, operand], this.tokenLoc(minus), minus);
@@ -462,6 +480,7 @@ export class TermParser extends TokenCursor {
 
   protected parseRef(head: Term): Term | null {
     if (!this.enter()) return null;
+    let chained = 0;
     try {
       switch (head.type) {
         case "var":
@@ -509,6 +528,8 @@ export class TermParser extends TokenCursor {
           const callTerm = this.parseCall(op, start);
           if (!callTerm) return null;
           if (!this.continuesRef() || this.isPunct("(")) return callTerm;
+          if (!this.enter()) return null;
+          chained++;
           head = callTerm;
           path = [];
         }
@@ -516,10 +537,15 @@ export class TermParser extends TokenCursor {
       return { type: "ref", head, path, loc: { ...start, end: this.lastEnd } };
     } finally {
       this.leave();
+      this.leaveLevels(chained);
     }
   }
 
   private parseCall(op: RefTerm, start: Location): Term | null {
+    return this.nested(() => this.parseCallArgs(op, start));
+  }
+
+  private parseCallArgs(op: RefTerm, start: Location): Term | null {
     this.next();
     if (this.isPunct(")")) {
       this.next();
@@ -592,6 +618,10 @@ export class TermParser extends TokenCursor {
   }
 
   private parseArray(): Term | null {
+    return this.nested(() => this.parseArrayItems());
+  }
+
+  private parseArrayItems(): Term | null {
     const open = this.tok;
     this.next();
     if (this.isPunct("]")) {
@@ -631,6 +661,10 @@ export class TermParser extends TokenCursor {
   }
 
   private parseSetOrObject(): Term | null {
+    return this.nested(() => this.parseSetOrObjectItems());
+  }
+
+  private parseSetOrObjectItems(): Term | null {
     const open = this.tok;
     this.next();
     if (this.isPunct("}")) {
@@ -659,6 +693,10 @@ export class TermParser extends TokenCursor {
   }
 
   private parseSet(open: Token, saved: Cursor, head: Term, potentialComprehension: boolean): Term | null {
+    return this.nested(() => this.parseSetItems(open, saved, head, potentialComprehension));
+  }
+
+  private parseSetItems(open: Token, saved: Cursor, head: Term, potentialComprehension: boolean): Term | null {
     if (this.isPunct("}")) {
       this.next();
       return { type: "set", items: [head], loc: this.span(open) };
@@ -683,6 +721,10 @@ export class TermParser extends TokenCursor {
   }
 
   private parseObject(open: Token, key: Term, potentialComprehension: boolean): Term | null {
+    return this.nested(() => this.parseObjectItems(open, key, potentialComprehension));
+  }
+
+  private parseObjectItems(open: Token, key: Term, potentialComprehension: boolean): Term | null {
     this.next();
     const saved = this.save();
     const value = this.parseTerm();
@@ -703,6 +745,10 @@ export class TermParser extends TokenCursor {
   }
 
   private parseObjectFinish(open: Token, key: Term, value: Term, potentialComprehension: boolean): Term | null {
+    return this.nested(() => this.parseObjectRest(open, key, value, potentialComprehension));
+  }
+
+  private parseObjectRest(open: Token, key: Term, value: Term, potentialComprehension: boolean): Term | null {
     if (this.isPunct("}")) {
       this.next();
       return { type: "object", entries: [[key, value]], loc: this.span(open) };

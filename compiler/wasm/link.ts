@@ -125,6 +125,19 @@ export class ModuleBuilder {
     return offset;
   }
 
+  /**
+   * The policy's static data as one segment: engines cap a module's data segments (V8 at 100,000), which a
+   * segment per constant would exceed in a policy with that many distinct strings and numbers. Alignment
+   * gaps are zeros.
+   */
+  private segments(): Array<{ offset: number; bytes: Uint8Array }> {
+    if (this.data.length === 0) return [];
+    const start = this.data[0].offset;
+    const bytes = new Uint8Array(this.dataEnd - start);
+    for (const seg of this.data) bytes.set(seg.bytes, seg.offset - start);
+    return [{ offset: start, bytes }];
+  }
+
   /** The first address past all static data, 16-byte aligned: where the heap starts. */
   heapBase(): number {
     return align(this.dataEnd, 16);
@@ -155,7 +168,7 @@ export class ModuleBuilder {
       fb.memorySize().i32Const(pages).op(Op.I32GeU).brIf(done);
       fb.i32Const(pages).memorySize().op(Op.I32Sub).memoryGrow().op(Op.Drop);
     });
-    this.data.forEach((seg, i) => {
+    this.segments().forEach((seg, i) => {
       const index = this.runtime.data.length + i;
       fb.i32Const(seg.offset).i32Const(0).i32Const(seg.bytes.length).memoryInit(index).dataDrop(index);
     });
@@ -209,7 +222,8 @@ export class ModuleBuilder {
       const w = new ByteWriter().u32(this.runtime.elements.count).bytes(this.runtime.elements.raw);
       out.byte(Section.Element).sized(w);
     }
-    const segmentCount = this.runtime.data.length + this.data.length;
+    const policySegments = this.segments();
+    const segmentCount = this.runtime.data.length + policySegments.length;
     if (this.runtime.dataCount !== undefined || passive) out.byte(Section.DataCount).sized(new ByteWriter(8).u32(segmentCount));
     const bodies = [...this.runtime.code, ...this.functions.map((f) => f.body!)];
     section(out, Section.Code, bodies.length, (w) => bodies.forEach((b) => w.sized(b)));
@@ -218,7 +232,7 @@ export class ModuleBuilder {
         if (seg.raw) w.bytes(seg.raw);
         else w.u32(0).byte(0x41).i32(seg.offset!).byte(0x0b).sized(seg.bytes);
       }
-      for (const seg of this.data) {
+      for (const seg of policySegments) {
         if (passive) w.u32(1).sized(seg.bytes);
         else w.u32(0).byte(0x41).i32(seg.offset).byte(0x0b).sized(seg.bytes);
       }
