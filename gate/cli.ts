@@ -199,6 +199,7 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
     },
     unnamed: references.unnamed,
     where: (i, address) => `${address} in ${evaluated[i].input.file}${placeSuffix(locateIn(i, address))}`,
+    file: (i) => evaluated[i].input.file,
   });
   reports.forEach((report, i) => (evaluated[i].report = report));
   evaluated.forEach(({ input, report }, i) => {

@@ -40,6 +40,8 @@ export interface JoinOptions {
   unnamed: readonly UnnamedReference[];
   /** A resource of an input, for people: address, file and where to open it. */
   where: (input: number, address: string) => string;
+  /** An input's file. */
+  file: (input: number) => string;
 }
 
 interface Home {
@@ -82,7 +84,7 @@ export function joinInputs(reports: InputReport[], options: JoinOptions): CrossI
 
   for (const { home } of pairs) dropNoCors(reports[home.input], home.address, true);
   const found: CrossInputFinding[] = [];
-  for (const c of conflicts) found.push(...conflictFindings(c, reports, writes.get(c.name)!, options.where));
+  for (const c of conflicts) found.push(...conflictFindings(c, reports, writes.get(c.name)!, options));
   found.push(...unnamedFindings(reports, options));
   return found;
 }
@@ -91,14 +93,13 @@ function conflictFindings(
   c: { name: string; home: Home; writers: number[]; deleters: number[] },
   reports: InputReport[],
   touching: Map<number, CorsWrite[]>,
-  where: JoinOptions["where"],
+  { where, file }: Pick<JoinOptions, "where" | "file">,
 ): CrossInputFinding[] {
   const { name, home, writers, deleters } = c;
   const sources = (inputs: number[]) =>
     inputs.flatMap((i) => touching.get(i)!.map((w) => where(i, w.address))).join(" and ");
-  const addresses = (inputs: number[]) => inputs.flatMap((i) => touching.get(i)!.map((w) => w.address)).join(" and ");
   const related = [...touching].flatMap(([input, ws]) => ws.map((w) => ({ input, address: w.address })));
-  const failing = writers.filter((w) => subjectIn(reports[w], name)?.compliant !== true);
+  const failing = writers.filter((w) => !serves(reports[w], name));
   const subject = { address: home.address, bucket: name, job_types: home.job_types, roles: home.roles };
   const label = describe(subject);
   const out: CrossInputFinding[] = [];
@@ -119,7 +120,7 @@ function conflictFindings(
       "GTCORS-004",
       "error",
       `${label} gets CORS from ${writers.length} inputs of this run (${sources(writers)}); S3 keeps the configuration applied last, ` +
-        `and ${addresses(failing)} ${failing.length === 1 ? "lacks" : "lack"} what Ground Truth needs: keep the bucket's CORS in one input`,
+        `and ${failing.length === 1 ? "the one in" : "those in"} ${failing.map(file).join(" and ")} ${failing.length === 1 ? "lacks" : "lack"} what Ground Truth needs: keep the bucket's CORS in one input`,
       [],
     );
   } else if (writers.length > 1) {
@@ -205,6 +206,16 @@ function isBucketAddress(address: string): boolean {
 
 function subjectIn(report: InputReport, name: string): InputReport["buckets"][number] | undefined {
   return report.buckets.find((b) => b.bucket === name);
+}
+
+/**
+ * Whether what an input leaves in the bucket serves Ground Truth: it judged the bucket and found no error, excepted
+ * ones included (an exception accepts a finding in that input; it does not make the rules serve Ground Truth).
+ */
+function serves(report: InputReport, name: string): boolean {
+  const subject = subjectIn(report, name);
+  if (subject === undefined) return false;
+  return ![...report.findings, ...report.exceptions].some((f) => f.severity === "error" && (f.address === subject.address || f.bucket === name));
 }
 
 /** Removes the bucket's "no CORS configuration" finding (and, when another input now judges it, its entry). */

@@ -134,6 +134,7 @@ describe("one bucket's CORS in two roots of one run, applied in both orders", ()
     const mixedHere = `aws_s3_bucket_cors_configuration.mixed in ${path.join(labeling, "gt-plan.json")} (${path.join(labeling, "main.tf")}:21)`;
     const mixedThere = `aws_s3_bucket_cors_configuration.mixed in ${path.join(platform, "gt-plan.json")} (${path.join(platform, "main.tf")}:15)`;
     expect(conflict.message).toContain(`gets CORS from 2 inputs of this run (${mixedHere} and ${mixedThere})`);
+    expect(conflict.message).toContain(`the one in ${path.join(platform, "gt-plan.json")} lacks what Ground Truth needs`);
     expect(conflict.related?.map((r) => `${r.file} ${r.address} ${r.declaration?.file}:${r.declaration?.line}`)).toEqual([
       `${path.join(labeling, "gt-plan.json")} aws_s3_bucket_cors_configuration.mixed ${path.join(labeling, "main.tf")}:21`,
       `${path.join(platform, "gt-plan.json")} aws_s3_bucket_cors_configuration.mixed ${path.join(platform, "main.tf")}:15`,
