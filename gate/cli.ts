@@ -8,9 +8,10 @@
 import * as path from "path";
 import * as fs from "fs";
 import { describeUnreadable, expandPaths, GateInput, InputError, readInput, STDIN } from "./inputs";
-import { OrphanBucket, pairAcrossInputs } from "./cross-stack";
+import { resolveCrossStackReferences } from "./cross-stack";
+import { joinInputs } from "./cross-input";
 import { checkIntegrity } from "./integrity";
-import { InputPlace, overreachingExceptions, settingsForInput } from "./exceptions";
+import { exceptionFor, exceptionsOf, InputPlace, overreachingExceptions, settingsForInput } from "./exceptions";
 import { Locator, FindingLocation, relativePlace } from "./locations";
 import { EvaluationError, GatePolicy, InputReport, StackExhaustedError, UnparseableInputError } from "./policy";
 import { readSettings, SettingsError } from "./settings";
@@ -174,22 +175,35 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
     const report = evaluateInput(policy, input, settingsForInput(settings, place), dataFile);
     evaluated.push({ input, place, report });
   }
-  // A bucket without CORS in its own input whose configuration another input manages is judged there.
-  const pairs = pairAcrossInputs(evaluated.map((e) => e.input), orphansOf(evaluated.map((e) => e.report), settings));
-  for (const [i, here] of groupBy(pairs, (p) => p.input)) {
+  // A CDKTF cross-stack reference names its bucket: its stack judges the configuration by the bucket's name.
+  const references = resolveCrossStackReferences(
+    evaluated.map((e) => e.input),
+    evaluated.map((e) => e.report),
+  );
+  for (const [i, bytes] of references.rewritten) {
     const { input, place } = evaluated[i];
-    const listed = here.map(({ orphan }) => ({ bucket: orphan.bucket, job_types: orphan.job_types, roles: orphan.roles }));
-    const withOrphans = withBuckets(settingsForInput(settings, place), listed);
-    evaluated[i].report = evaluateInput(policy, { file: input.file, bytes: here[0].bytes }, withOrphans, dataFile);
-    for (const { orphan } of here) {
-      const home = evaluated[orphan.input].report;
-      home.findings = home.findings.filter((f) => !(f.rule === NO_CORS && f.address === orphan.address));
-      home.buckets = home.buckets.filter((b) => b.address !== orphan.address);
-    }
+    evaluated[i].input = { file: input.file, bytes };
+    evaluated[i].report = evaluateInput(policy, evaluated[i].input, settingsForInput(settings, place), dataFile);
   }
-  for (const { input, place, report } of evaluated) {
-    const kind = report.input.kind === "config" ? "config" : "plan";
-    const locate = (address: string | null): FindingLocation => locator.locate(place.root, kind, address, report.constructs ?? {});
+  const locateIn = (i: number, address: string | null): FindingLocation => {
+    const { place, report } = evaluated[i];
+    return locator.locate(place.root, report.input.kind === "config" ? "config" : "plan", address, report.constructs ?? {});
+  };
+  // One bucket's CORS across inputs: judged where another input configures it, and a finding where two write it.
+  const reports = evaluated.map((e) => e.report);
+  const crossInput = joinInputs(reports, {
+    listed: new Set(settingBuckets(settings).map((b) => String(b.bucket))),
+    reevaluate: (i, buckets) => {
+      const { input, place } = evaluated[i];
+      return evaluateInput(policy, input, withBuckets(settingsForInput(settings, place), buckets), dataFile);
+    },
+    unnamed: references.unnamed,
+    where: (i, address) => `${address} in ${evaluated[i].input.file}${placeSuffix(locateIn(i, address))}`,
+    file: (i) => evaluated[i].input.file,
+  });
+  reports.forEach((report, i) => (evaluated[i].report = report));
+  evaluated.forEach(({ input, report }, i) => {
+    const locate = (address: string | null): FindingLocation => locateIn(i, address);
     result.files.push(input.file);
     for (const f of report.findings) {
       if (f.rule === EXCEPTION_WITHOUT_REASON) dataFindings.set(f.message, finding(f, dataFile, { root: null, declaration: null, construct: null }));
@@ -199,6 +213,13 @@ export function check(paths: readonly string[], options: CheckOptions): GateResu
     result.buckets.push(
       ...report.buckets.map((b) => ({ address: b.address, bucket: b.bucket, job_types: b.job_types, roles: b.roles, compliant: b.compliant, file: input.file })),
     );
+  });
+  for (const { input: i, finding: f, related } of crossInput) {
+    const file = evaluated[i].input.file;
+    const located = { ...finding(f, file, locateIn(i, f.address)), related: related.map((r) => ({ file: evaluated[r.input].input.file, address: r.address, ...locateIn(r.input, r.address) })) };
+    const exception = exceptionFor(settings, evaluated[i].place, f);
+    if (exception === null) result.findings.push(located);
+    else result.exceptions.push({ ...located, reason: String(exceptionsOf(settings)[exception].reason), exception });
   }
   result.findings.push(...dataFindings.values(), ...overreachingExceptions(settings, result.exceptions, dataFile));
   // Code-unit order, not localeCompare: the same on every machine and locale, and fast on 10,000 buckets.
@@ -235,16 +256,6 @@ function evaluateInput(policy: GatePolicy, input: GateInput, settings: Record<st
   return report;
 }
 
-/** Buckets reported without any CORS configuration, by a known name the data file does not already list. */
-function orphansOf(reports: readonly InputReport[], settings: Record<string, unknown>): OrphanBucket[] {
-  const listed = new Set(settingBuckets(settings).map((b) => b.bucket));
-  return reports.flatMap((report, input) =>
-    report.findings
-      .filter((f) => f.rule === NO_CORS && typeof f.bucket === "string" && !listed.has(f.bucket) && f.address !== null)
-      .map((f) => ({ input, address: f.address as string, bucket: f.bucket as string, job_types: f.job_types, roles: f.roles })),
-  );
-}
-
 function settingBuckets(settings: Record<string, unknown>): Array<Record<string, unknown>> {
   const buckets = (settings.groundtruth as Record<string, unknown> | undefined)?.buckets;
   return Array.isArray(buckets) ? (buckets as Array<Record<string, unknown>>) : [];
@@ -254,14 +265,11 @@ function withBuckets(settings: Record<string, unknown>, buckets: readonly object
   return { ...settings, groundtruth: { ...(settings.groundtruth as object), buckets: [...settingBuckets(settings), ...buckets] } };
 }
 
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
+/** ` (main.tf:12)` or ` (construct app/cors)`: where to open a resource of another input, when known. */
+function placeSuffix(location: FindingLocation): string {
+  if (location.declaration !== null) return ` (${location.declaration.file}:${location.declaration.line})`;
+  return location.construct !== null ? ` (construct ${location.construct})` : "";
 }
-
-/** The rule a bucket without any CORS configuration breaks. */
-const NO_CORS = "GTCORS-001";
 
 /** The rule whose findings are about the data file's exceptions, not about an input. */
 const EXCEPTION_WITHOUT_REASON = "GTCORS-007";

@@ -5,6 +5,7 @@
  * that input unscoped, and the rest left scoped (which the policy never applies). After the run, an unscoped
  * exception that suppressed findings in more than one input is a warning (GTCORS-010) naming each input.
  */
+import picomatch from "picomatch";
 import type { ExceptedFinding, Finding } from "./report";
 
 export interface InputPlace {
@@ -16,7 +17,7 @@ export interface InputPlace {
 
 type Entry = Record<string, unknown>;
 
-function exceptionsOf(settings: Record<string, unknown>): Entry[] {
+export function exceptionsOf(settings: Record<string, unknown>): Entry[] {
   const gt = settings.groundtruth as Record<string, unknown> | undefined;
   return Array.isArray(gt?.exceptions) ? (gt!.exceptions as Entry[]) : [];
 }
@@ -30,6 +31,23 @@ export function scopeMatches(entry: Entry, place: InputPlace): boolean {
   if (typeof entry.input === "string" && !globMatches(entry.input, place.file)) return false;
   if (typeof entry.root === "string" && !globMatches(entry.root, place.root)) return false;
   return true;
+}
+
+/**
+ * The exception (its index) that suppresses a finding the gate makes itself, about the run rather than one input,
+ * as the policy applies exceptions: a reason, the rule, and the address or bucket; a scoped one where its scope
+ * matches the finding's input. Null when none does.
+ */
+export function exceptionFor(settings: Record<string, unknown>, place: InputPlace, f: { rule: string; address: string | null; bucket: string | null }): number | null {
+  const i = exceptionsOf(settings).findIndex(
+    (e) =>
+      typeof e.reason === "string" &&
+      e.reason.trim() !== "" &&
+      (!isScoped(e) || scopeMatches(e, place)) &&
+      e.rule === f.rule &&
+      ((typeof e.address === "string" && e.address === f.address) || (typeof e.bucket === "string" && e.bucket === f.bucket)),
+  );
+  return i < 0 ? null : i;
 }
 
 /** The data document for one input: matching scoped exceptions lose their scope, indices stay as written. */
@@ -86,21 +104,16 @@ export function overreachingExceptions(
 }
 
 /**
- * Glob matching on `/`-separated paths: `*` and `?` within one segment, `**` across any number of segments, a
- * trailing `/` ignored. Three operators do not justify a dependency; anything else matches itself.
+ * Whether a scope glob matches an input's place (`/`-separated, relative to the working directory), with
+ * picomatch's glob syntax: `*` and `?` within one segment, `**` as a whole segment across any number of them
+ * (none included), `{a,b}` sets, `[ab]`/`[!ab]`/`[[:digit:]]` classes; names starting with `.` match like any other. A leading
+ * `./` and trailing `/` are ignored, and `\` is read as `/`, so a Windows-style path names the same place.
  */
 export function globMatches(glob: string, target: string): boolean {
-  const pattern = glob.replace(/^\.\//, "").replace(/\/+$/, "") || ".";
-  let source = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "*" && pattern[i + 1] === "*") {
-      const slash = pattern[i + 2] === "/";
-      source += slash ? "(?:.*/)?" : ".*";
-      i += slash ? 2 : 1;
-    } else if (c === "*") source += "[^/]*";
-    else if (c === "?") source += "[^/]";
-    else source += c.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`).test(target);
+  const pattern = glob.replace(/\\/g, "/").replace(/^(?:\.\/)+/, "").replace(/\/+$/, "") || ".";
+  // picomatch never lets a wildcard match `.` itself; the working directory as a root is still "everywhere".
+  if (target === ".") return pattern === "." || /^\*\*(?:\/\*\*)*$/.test(pattern);
+  // Paths are `/`-separated on every platform, so the matcher is too (picomatch would follow the host's). Without
+  // `posix`, picomatch 4 reads `[!ab]` as a class holding `!` (micromatch/picomatch#187) rather than a negation.
+  return picomatch.isMatch(target, pattern, { dot: true, windows: false, posix: true });
 }

@@ -7,5 +7,6 @@ export { check, CheckOptions, render, run, GateIO } from "./cli";
 export { GatePolicy, EvaluationError, StackExhaustedError, UnparseableInputError, defaultPolicyPath, InputReport, ShapeError, Unlocated } from "./policy";
 export { InputError, GateInput } from "./inputs";
 export { readSettings, validateSettings, SettingsError } from "./settings";
-export { Finding, ExceptedFinding, BucketStatus, RuleInfo, GateResult, Severity, Summary, summarize } from "./report";
+export { Finding, ExceptedFinding, BucketStatus, RelatedResource, RuleInfo, GateResult, Severity, Summary, summarize } from "./report";
+export { CorsWrite } from "./cross-input";
 export { addGroundTruthCorsValidation, GroundTruthCorsValidation, GroundTruthCorsValidationOptions } from "./cdktf-validation";

@@ -8,6 +8,7 @@ import * as path from "path";
 import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import type { BucketStatus, ExceptedFinding, Finding, RuleInfo } from "./report";
 import type { GateInput } from "./inputs";
+import type { CorsWrite } from "./cross-input";
 
 export const REPORT_ENTRYPOINT = "gtcors/report";
 export const PACK_ENTRYPOINT = "gtcors/pack/rules";
@@ -39,6 +40,8 @@ export interface InputReport {
   exceptions: Array<Unlocated<ExceptedFinding>>;
   buckets: Array<Omit<BucketStatus, "file">>;
   input: { kind: string | null; location: string };
+  /** What applying the input does to each named bucket's CORS (the run joins these across inputs). */
+  cors_writes?: CorsWrite[];
   /** CDKTF construct paths of the configuration's buckets and CORS configurations, by address. */
   constructs?: Record<string, string>;
 }

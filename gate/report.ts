@@ -24,6 +24,17 @@ export interface Finding {
   declaration: { file: string; line: number } | null;
   /** The CDKTF construct path (`app/labeling/cors`), for findings in a cdk.tf.json. */
   construct: string | null;
+  /** For a finding about one bucket across inputs: the resources of every input that writes its CORS. */
+  related?: RelatedResource[];
+}
+
+/** A resource in an input of the run, with where to open it. */
+export interface RelatedResource {
+  file: string;
+  address: string;
+  root: string | null;
+  declaration: { file: string; line: number } | null;
+  construct: string | null;
 }
 
 export interface ExceptedFinding extends Finding {

@@ -2,7 +2,7 @@
  * CDKTF input follows the plan's rules: stacks written with the raw provider classes are synthesized for real and
  * their cdk.tf.json gated (the file, the cdktf.out directory and synth-time validation): provider defaultTags mark
  * buckets, tag maps that are tokens cannot be told, iterators, a TerraformHclModule's unseen resources, and a
- * stale top-level cdk.tf.json beside stacks/.
+ * stale top-level cdk.tf.json beside stacks/, and one bucket's CORS in two stacks.
  */
 import { promises as fs } from "fs";
 import * as os from "os";
@@ -11,7 +11,8 @@ import { App, Fn, TerraformHclModule, TerraformIterator, TerraformStack, Terrafo
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
-import { check } from "../../gate/cli";
+import { DataAwsS3Bucket } from "@cdktf/provider-aws/lib/data-aws-s3-bucket";
+import { check, render } from "../../gate/cli";
 import { addGroundTruthCorsValidation } from "../../gate/cdktf-validation";
 import { expandPaths } from "../../gate/inputs";
 import { findings, passes } from "./gate-results";
@@ -158,10 +159,101 @@ describe("CORS in another stack of one cdktf.out", () => {
     expect(addGroundTruthCorsValidation(storage).validate().filter((e) => e.startsWith("GTCORS-001 aws_s3_bucket.referenced:"))).toHaveLength(1);
   });
 
-  it("leaves a bucket unpaired when configurations in two other inputs name it", async () => {
+  it("reports a bucket that configurations in two other inputs name as CORS from two places, not as paired with either", async () => {
     const { outdir } = synthTwoStacks();
     const second = path.join(work, "second-cors.tf.json");
     await fs.writeFile(second, JSON.stringify({ resource: { aws_s3_bucket_cors_configuration: { again: { bucket: "gt-xs-frames", cors_rule: [{ allowed_methods: ["GET"], allowed_origins: ["*"] }] } } } }));
-    expect(findings(check([outdir, second], { cwd: work }))).toContain("GTCORS-001 aws_s3_bucket.frames");
+    const found = findings(check([outdir, second], { cwd: work }));
+    // Both GET-only configurations lack what video frames need, and either may be the one S3 keeps.
+    expect(found).toEqual(expect.arrayContaining(["GTCORS-004 aws_s3_bucket.frames", "GTCORS-003 aws_s3_bucket_cors_configuration.frames-cors", "GTCORS-003 aws_s3_bucket_cors_configuration.again"]));
+    expect(found).not.toContain("GTCORS-001 aws_s3_bucket.frames");
+  });
+});
+
+describe("one bucket's CORS configured in two stacks of one cdktf.out", () => {
+  /**
+   * Stack "labeling" gives each bucket its own compliant configuration; stack "platform" configures the same
+   * buckets again: through a cross-stack reference with the same rule, by name with HEAD only, through a
+   * `data "aws_s3_bucket"` lookup with HEAD only, and through a cross-stack reference to a bucket without a name.
+   */
+  function synthOverlap(): string {
+    const outdir = path.join(work, "overlap");
+    const app = new App({ outdir });
+    const labeling = new TerraformStack(app, "labeling");
+    new AwsProvider(labeling, "aws", { region: "us-east-1" });
+    const image = { "groundtruth:job-types": "image" };
+    const bucket = (id: string, name?: string) => {
+      const b = new S3Bucket(labeling, id, { ...(name ? { bucket: name } : {}), tags: image });
+      new S3BucketCorsConfiguration(labeling, `${id}-cors`, { bucket: b.id, corsRule: GET_RULE });
+      return b;
+    };
+    const same = bucket("same", "gt-ov-same");
+    bucket("head", "gt-ov-head");
+    bucket("looked-up", "gt-ov-looked-up");
+    const unnamed = bucket("unnamed");
+    const platform = new TerraformStack(app, "platform");
+    new AwsProvider(platform, "aws", { region: "us-east-1" });
+    const HEAD_ONLY = [{ allowedMethods: ["HEAD"], allowedOrigins: ["*"] }];
+    new S3BucketCorsConfiguration(platform, "same-again", { bucket: same.id, corsRule: GET_RULE });
+    new S3BucketCorsConfiguration(platform, "head-again", { bucket: "gt-ov-head", corsRule: HEAD_ONLY });
+    const lookup = new DataAwsS3Bucket(platform, "lookup", { bucket: "gt-ov-looked-up" });
+    new S3BucketCorsConfiguration(platform, "looked-up-again", { bucket: lookup.id, corsRule: HEAD_ONLY });
+    new S3BucketCorsConfiguration(platform, "unnamed-again", { bucket: unnamed.id, corsRule: GET_RULE });
+    app.synth();
+    return outdir;
+  }
+
+  it("fails the buckets whose end state depends on which stack applies last, and warns where both serve Ground Truth", () => {
+    const result = check([synthOverlap()], { cwd: work });
+    expect(findings(result)).toEqual([
+      "GTCORS-002 aws_s3_bucket_cors_configuration.head-again",
+      "GTCORS-002 aws_s3_bucket_cors_configuration.looked-up-again",
+      "GTCORS-004 aws_s3_bucket.head",
+      "GTCORS-004 aws_s3_bucket.looked-up",
+      // Linked by reference to a bucket without a name: the gate cannot judge it, so it fails closed.
+      "GTCORS-004 aws_s3_bucket.unnamed",
+      "GTCORS-009 aws_s3_bucket_cors_configuration.unnamed-again",
+      "GTCORS-014 aws_s3_bucket.same",
+    ]);
+    expect(passes(result)).toEqual(["aws_s3_bucket.same"]);
+    // Each bucket counted once, in its own stack.
+    expect(result.buckets.map((b) => b.bucket).sort()).toEqual(["gt-ov-head", "gt-ov-looked-up", "gt-ov-same", null].sort());
+  });
+
+  it("names both stacks' configurations and their construct paths, in the message and as related resources", () => {
+    const result = check([synthOverlap()], { cwd: work });
+    const conflict = result.findings.find((f) => f.rule === "GTCORS-004" && f.address === "aws_s3_bucket.head")!;
+    const labeling = path.join("overlap", "stacks", "labeling", "cdk.tf.json");
+    const platform = path.join("overlap", "stacks", "platform", "cdk.tf.json");
+    expect(conflict).toMatchObject({ severity: "error", bucket: "gt-ov-head", file: labeling, construct: "labeling/head" });
+    expect(conflict.message).toContain(`aws_s3_bucket_cors_configuration.head-cors in ${labeling} (construct labeling/head-cors)`);
+    expect(conflict.message).toContain(`aws_s3_bucket_cors_configuration.head-again in ${platform} (construct platform/head-again))`);
+    expect(conflict.message).toContain(`the one in ${platform} lacks what Ground Truth needs`);
+    expect(conflict.related).toEqual([
+      { file: labeling, address: "aws_s3_bucket_cors_configuration.head-cors", root: path.dirname(labeling), declaration: null, construct: "labeling/head-cors" },
+      { file: platform, address: "aws_s3_bucket_cors_configuration.head-again", root: path.dirname(platform), declaration: null, construct: "platform/head-again" },
+    ]);
+    const sarif = JSON.parse(render(result, "sarif")) as { runs: Array<{ results: Array<{ ruleId: string; locations: unknown[]; relatedLocations?: Array<{ message: { text: string } }> }> }> };
+    const inSarif = sarif.runs[0].results.find((r) => r.ruleId === "GTCORS-004" && JSON.stringify(r.locations).includes("aws_s3_bucket.head"))!;
+    expect(inSarif.relatedLocations?.map((l) => l.message.text)).toEqual([`aws_s3_bucket_cors_configuration.head-cors in ${labeling}`, `aws_s3_bucket_cors_configuration.head-again in ${platform}`]);
+    for (const format of ["text", "junit", "github"] as const) expect(render(result, format)).toContain("platform/head-again");
+  });
+
+  it("can be excepted like any finding, with a reason, by bucket", () => {
+    const result = check([synthOverlap()], {
+      cwd: work,
+      settings: { groundtruth: { exceptions: [{ rule: "GTCORS-004", bucket: "gt-ov-head", reason: "the platform stack's rule is removed in the next release" }] } },
+    });
+    expect(findings(result)).not.toContain("GTCORS-004 aws_s3_bucket.head");
+    expect(result.exceptions.map((e) => `${e.rule} ${e.address} ${e.exception}`)).toEqual(["GTCORS-004 aws_s3_bucket.head 0"]);
+  });
+
+  it("still fails the bucket when the lacking configuration's own finding is excepted: the exception does not make it serve Ground Truth", () => {
+    const result = check([synthOverlap()], {
+      cwd: work,
+      settings: { groundtruth: { exceptions: [{ rule: "GTCORS-002", bucket: "gt-ov-head", reason: "HEAD-only while the platform stack migrates" }] } },
+    });
+    expect(findings(result)).toContain("GTCORS-004 aws_s3_bucket.head");
+    expect(findings(result)).not.toContain("GTCORS-014 aws_s3_bucket.head");
   });
 });

@@ -41,12 +41,14 @@ describe("policies/gtcors.wasm", () => {
       "GTCORS-011",
       "GTCORS-012",
       "GTCORS-013",
+      "GTCORS-014",
     ]);
     expect(Object.values(rules).filter((r) => r.severity === "warning").map((r) => r.name)).toEqual([
       "NoShadowingRule",
       "CorsResourceNotInline",
       "CorsConfigurationLinked",
       "ExceptionScopedToItsInput",
+      "CorsConfiguredInOneInput",
     ]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * SARIF 2.1.0 for code scanning: the rule pack as the tool's rules, one result per finding located at the
  * resource's block in the root's `.tf` files when the gate found it (the plan as a related location), else at the
- * input file; the resource address and CDKTF construct path as logical locations, the root as a property;
- * excepted findings carry a suppression.
+ * input file; the resource address and CDKTF construct path as logical locations, the root as a property; a
+ * finding about one bucket across inputs has each input's resource as a related location; excepted findings carry a
+ * suppression.
  */
 import { Finding, GateResult } from "../report";
 
@@ -23,7 +24,7 @@ export function formatSarif(result: GateResult, version: string): string {
         ...logicalLocations(f),
       },
     ],
-    ...(f.declaration ? { relatedLocations: [{ id: 1, physicalLocation: { artifactLocation: { uri: f.file } }, message: { text: "the plan" } }] } : {}),
+    ...relatedLocations(f),
     ...properties(f),
     ...(suppression !== undefined ? { suppressions: [{ kind: "external", justification: suppression }] } : {}),
   });
@@ -53,7 +54,20 @@ export function formatSarif(result: GateResult, version: string): string {
   return JSON.stringify(sarif, null, 2) + "\n";
 }
 
-function logicalLocations(f: Finding): object {
+/** The plan, when the result sits at its block in a `.tf` file; and for a finding about one bucket across inputs,
+ * each input's resource that writes the bucket's CORS. */
+function relatedLocations(f: Finding): object {
+  const plan = f.declaration ? [{ physicalLocation: { artifactLocation: { uri: f.file } }, message: { text: "the plan" } }] : [];
+  const others = (f.related ?? []).map((r) => ({
+    physicalLocation: r.declaration ? { artifactLocation: { uri: r.declaration.file }, region: { startLine: r.declaration.line } } : { artifactLocation: { uri: r.file } },
+    ...logicalLocations(r),
+    message: { text: `${r.address} in ${r.file}` },
+  }));
+  const all = [...plan, ...others];
+  return all.length > 0 ? { relatedLocations: all.map((l, i) => ({ id: i + 1, ...l })) } : {};
+}
+
+function logicalLocations(f: { address: string | null; construct: string | null }): object {
   const names = [
     ...(f.address ? [{ fullyQualifiedName: f.address, kind: "resource" }] : []),
     ...(f.construct ? [{ fullyQualifiedName: f.construct, kind: "declaration" }] : []),

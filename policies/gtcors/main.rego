@@ -16,6 +16,7 @@ import data.gtcors.resources
 import data.gtcors.rejections
 import data.gtcors.shape
 import data.gtcors.source
+import data.gtcors.writes
 
 # ---------------------------------------------------------------------------------------------------------------
 # Settings from data.groundtruth: origins, buckets, exceptions
@@ -461,6 +462,7 @@ report := {
 	"errors": sort([e | some e in shape.errors]),
 	"data_errors": sort([e | some e in data_errors]),
 	"constructs": locations.constructs,
+	"cors_writes": sort([w | some w in writes.writes]),
 	"findings": sort([f | some f in reported]),
 	"exceptions": sort([f | some f in excepted]),
 	"buckets": sort([{

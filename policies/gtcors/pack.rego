@@ -30,7 +30,7 @@ rules := {
 		"name": "SingleCorsConfiguration",
 		"severity": "error",
 		"summary": "A bucket gets CORS from more than one place",
-		"explanation": "S3 keeps one CORS configuration per bucket: two aws_s3_bucket_cors_configuration resources, or inline cors_rule blocks beside one, overwrite each other on every apply.",
+		"explanation": "S3 keeps one CORS configuration per bucket: two aws_s3_bucket_cors_configuration resources, or inline cors_rule blocks beside one, overwrite each other on every apply. Across the inputs of one run (stacks, roots), whichever input is applied last decides what the bucket holds: an error when one of them lacks what Ground Truth needs.",
 	},
 	"GTCORS-005": {
 		"name": "NoShadowingRule",
@@ -72,7 +72,7 @@ rules := {
 		"name": "CorsSurvivesApply",
 		"severity": "error",
 		"summary": "The apply can end with a Ground Truth bucket's CORS removed",
-		"explanation": "S3 keeps one CORS configuration per bucket and deleting any aws_s3_bucket_cors_configuration removes it. A create_before_destroy replacement, a deposed object, a configuration renamed without a moved block, or one deleted while inline or other rules stay unchanged leaves the bucket without CORS once the delete has run.",
+		"explanation": "S3 keeps one CORS configuration per bucket and deleting any aws_s3_bucket_cors_configuration removes it. A create_before_destroy replacement, a deposed object, a configuration renamed without a moved block, or one deleted while inline or other rules stay unchanged leaves the bucket without CORS once the delete has run; so does a configuration deleted in one input of a run while another input puts the bucket's CORS, when the delete is applied last.",
 	},
 	"GTCORS-012": {
 		"name": "GroundTruthStatusKnown",
@@ -85,5 +85,11 @@ rules := {
 		"severity": "error",
 		"summary": "S3 rejects a Ground Truth bucket's CORS configuration",
 		"explanation": "PutBucketCors takes only GET, PUT, HEAD, POST and DELETE (upper-case), at most one * per origin and per allowed header, at least one method and origin per rule and at most 100 rules; otherwise the apply fails and the bucket is left without that CORS.",
+	},
+	"GTCORS-014": {
+		"name": "CorsConfiguredInOneInput",
+		"severity": "warning",
+		"summary": "Two inputs of one run configure a Ground Truth bucket's CORS, each serving Ground Truth",
+		"explanation": "S3 keeps one CORS configuration per bucket, so the input applied last decides what the bucket holds and each apply overwrites the other's rules. Every one of them serves what Ground Truth needs, so the bucket keeps working in either order; keep its CORS in one input (remove it from the other with removed { lifecycle { destroy = false } } so S3 keeps it meanwhile).",
 	},
 }

@@ -13,7 +13,7 @@ test_rule_ids_are_pinned if {
 	object.keys(pack.rules) == {
 		"GTCORS-001", "GTCORS-002", "GTCORS-003", "GTCORS-004", "GTCORS-005",
 		"GTCORS-006", "GTCORS-007", "GTCORS-008", "GTCORS-009", "GTCORS-010",
-		"GTCORS-011", "GTCORS-012", "GTCORS-013",
+		"GTCORS-011", "GTCORS-012", "GTCORS-013", "GTCORS-014",
 	}
 }
 
