@@ -52,6 +52,8 @@ function runInWorker(options: RunOptions, tests: DiscoveredTest[]): Promise<Test
     let ready = false;
     let timer: NodeJS.Timeout | undefined;
     let started = 0n;
+    // What the test under way printed and noted so far: kept if it has to be stopped.
+    let partial = blankResult(tests[0]);
     const detach = () => {
       clearTimeout(timer);
       worker.off("message", onMessage).off("error", onError).off("exit", onExit);
@@ -59,7 +61,7 @@ function runInWorker(options: RunOptions, tests: DiscoveredTest[]): Promise<Test
     // Ending the thread is what stops a running test.
     const stop = (error: string) => {
       detach();
-      results.push({ ...blankResult(tests[results.length]), durationNs: Number(process.hrtime.bigint() - started), error });
+      results.push({ ...partial, durationNs: Number(process.hrtime.bigint() - started), error });
       worker.terminate().then(() => resolve(results), reject);
     };
     const fail = (error: unknown) => {
@@ -69,10 +71,13 @@ function runInWorker(options: RunOptions, tests: DiscoveredTest[]): Promise<Test
     const armDeadline = () => {
       clearTimeout(timer);
       started = process.hrtime.bigint();
+      partial = blankResult(tests[results.length]);
       const ms = timeoutNs / 1e6;
       if (ms <= LONGEST_TIMER_MS) timer = setTimeout(() => stop(TIMEOUT_ERROR), ms);
     };
     function onMessage(m: WorkerMessage) {
+      if (m.kind === "output") return void partial.output.push(m.line);
+      if (m.kind === "note") return void partial.notes.push(m.note);
       if (m.kind === "result") results.push(m.result);
       else ready = true;
       if (results.length < tests.length) return armDeadline();

@@ -24,8 +24,15 @@ export interface WorkerJob {
   tests: DiscoveredTest[];
 }
 
-/** What a worker posts: `ready` once the module is loaded, then one `result` per test, in order. */
-export type WorkerMessage = { kind: "ready" } | { kind: "result"; result: TestResult };
+/**
+ * What a worker posts: `ready` once the module is loaded, then one `result` per test, in order. A test's `print`
+ * lines and `trace` notes are also posted as they come, so a test stopped on its timeout keeps them, as in OPA.
+ */
+export type WorkerMessage =
+  | { kind: "ready" }
+  | { kind: "result"; result: TestResult }
+  | { kind: "output"; line: string }
+  | { kind: "note"; note: string };
 
 type LoadedPolicy = ReturnType<typeof loadPolicySync>;
 
@@ -37,20 +44,30 @@ export interface Capture {
 async function runJob(setup: WorkerJob, post: (m: WorkerMessage) => void): Promise<void> {
   const capture: Capture = { notes: [] };
   const custom = await loadCustomBuiltins(setup.builtins, setup.cwd, setup.strict);
-  const host = createHostBuiltins({ strict: setup.strict, onTrace: (note) => capture.notes.push(note) });
+  const host = createHostBuiltins({
+    strict: setup.strict,
+    onTrace: (note) => {
+      capture.notes.push(note);
+      post({ kind: "note", note });
+    },
+  });
   const policy = loadPolicySync(setup.module, undefined, { ...host, ...custom.implementations });
   policy.setData(setup.data as object);
   post({ kind: "ready" });
-  for (const t of setup.tests) post({ kind: "result", result: runTest(policy, t, capture) });
+  for (const t of setup.tests) post({ kind: "result", result: runTest(policy, t, capture, post) });
 }
 
-function runTest(policy: LoadedPolicy, t: DiscoveredTest, capture: Capture): TestResult {
+function runTest(policy: LoadedPolicy, t: DiscoveredTest, capture: Capture, post: (m: WorkerMessage) => void): TestResult {
   const result: TestResult = { file: t.file, row: t.row, col: t.col, pkg: t.pkg, name: t.name, durationNs: 0, fail: false, skip: t.skip, subResults: [], notes: [], output: [] };
   if (t.skip) return result;
   capture.notes = result.notes;
   // The SDK writes `print` output with console.log; OPA keeps it with the test that printed it.
   const log = console.log;
-  console.log = (...args: unknown[]) => void result.output.push(args.map(String).join(" "));
+  console.log = (...args: unknown[]) => {
+    const line = args.map(String).join(" ");
+    result.output.push(line);
+    post({ kind: "output", line });
+  };
   const started = process.hrtime.bigint();
   try {
     const rs = policy.evaluate(undefined, t.entrypoint) as Array<{ result: unknown }>;

@@ -29,7 +29,7 @@ export const testCommand: Command = {
     run: { type: "string", short: "r", value: "<regex>", description: "run only tests whose full name (data.pkg.test_x) matches" },
     format: { type: "string", value: "pretty|json", description: "output format (default pretty)" },
     explain: { type: "string", value: "fails|notes|full", description: "as opa test: turns on verbose output (evaluation traces are not recorded)" },
-    timeout: { type: "string", value: "<duration>", description: "a test that runs longer is an error (Go duration, default 5s)" },
+    timeout: { type: "string", value: "<duration>", description: "a test still running after this long is stopped and is an error (Go duration; default and 0: 5s)" },
     bundle: { type: "boolean", short: "b", description: "load the paths as bundles" },
     "fail-on-empty": { type: "boolean", description: "exit 1 when no test ran" },
     "exit-zero-on-skipped": { type: "boolean", short: "z", description: "skipped tests (todo_test_*) do not make the exit status 2" },
