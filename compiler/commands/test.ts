@@ -11,7 +11,7 @@ import * as path from "path";
 import { addArchive, loadSources } from "../sources";
 import { isBundleArchive, readBundleArchive } from "../bundle-archive";
 import { Command, errorMessage, flag, reportDiagnostics, stringList, stringValue, UsageError } from "./command";
-import { compileSettings, IGNORE_OPTION, SHARED_OPTIONS, sharedSettings } from "./shared-options";
+import { compileSettings, SHARED_OPTIONS, sharedSettings } from "./shared-options";
 import { discoverTests } from "./test-discovery";
 import { jsonReport, prettyReport } from "./test-report";
 import { prepareTestWorker, runTests } from "./test-runner";
@@ -33,7 +33,6 @@ export const testCommand: Command = {
     bundle: { type: "boolean", short: "b", description: "load the paths as bundles" },
     "fail-on-empty": { type: "boolean", description: "exit 1 when no test ran" },
     "exit-zero-on-skipped": { type: "boolean", short: "z", description: "skipped tests (todo_test_*) do not make the exit status 2" },
-    ...IGNORE_OPTION,
     ...SHARED_OPTIONS,
   },
   async run(args, io) {
