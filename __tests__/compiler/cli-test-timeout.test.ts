@@ -70,6 +70,20 @@ describe("regoc test --timeout", () => {
     expect(out.status).toBe(2);
   });
 
+  test("a custom builtin that ends the thread errs its own test only; the tests after it run", async () => {
+    const dir = workspace({
+      "acme.js": 'exports.builtins = { "acme.exit": { arity: 0, impl: () => process.exit(7) } };\n',
+      "p_test.rego": "package p\n\ntest_exits if acme.exit()\n\ntest_after if true\n",
+    });
+    const out = await regoc(dir, "test", "--format", "json", "--builtins", "acme.js", ".");
+    const [exits, after] = JSON.parse(out.stdout);
+    expect(exits.error).toEqual({ code: "eval_internal_error", message: "the test worker exited (7)" });
+    expect(after).toMatchObject({ name: "test_after" });
+    expect(after).not.toHaveProperty("error");
+    expect(after).not.toHaveProperty("fail");
+    expect(out.status).toBe(2);
+  });
+
   test("unset and 0 both mean OPA's 5s; a timeout beyond node's longest timer is no limit, not an instant one", async () => {
     const dir = workspace({ "p_test.rego": `package p\n\n${LOOPING_TEST}` });
     const [unset, zero] = await Promise.all([regoc(dir, "test", "--format", "json", "."), regoc(dir, "test", "--format", "json", "--timeout", "0", ".")]);

@@ -7,8 +7,9 @@
  */
 import * as path from "path";
 import { Worker } from "worker_threads";
+import { errorMessage } from "./command";
 import type { DiscoveredTest } from "./test-discovery";
-import type { TestResult } from "./test-report";
+import { TestResult, unrunResult } from "./test-report";
 import type { WorkerJob, WorkerMessage } from "./test-worker";
 
 /** What OPA's topdown reports when a test's context deadline passes (`eval_cancel_error`, from ctx.Err()). */
@@ -53,7 +54,7 @@ function runInWorker(options: RunOptions, tests: DiscoveredTest[]): Promise<Test
     let timer: NodeJS.Timeout | undefined;
     let started = 0n;
     // What the test under way printed and noted so far: kept if it has to be stopped.
-    let partial = blankResult(tests[0]);
+    let partial = unrunResult(tests[0]);
     const detach = () => {
       clearTimeout(timer);
       worker.off("message", onMessage).off("error", onError).off("exit", onExit);
@@ -71,7 +72,7 @@ function runInWorker(options: RunOptions, tests: DiscoveredTest[]): Promise<Test
     const armDeadline = () => {
       clearTimeout(timer);
       started = process.hrtime.bigint();
-      partial = blankResult(tests[results.length]);
+      partial = unrunResult(tests[results.length]);
       const ms = timeoutNs / 1e6;
       if (ms <= LONGEST_TIMER_MS) timer = setTimeout(() => stop(TIMEOUT_ERROR), ms);
     };
@@ -89,7 +90,7 @@ function runInWorker(options: RunOptions, tests: DiscoveredTest[]): Promise<Test
     // the thread down (out of memory, say): it is that test's error, and the others go on.
     function onError(e: unknown) {
       if (!ready) fail(e);
-      else stop(`eval_internal_error: ${e instanceof Error ? e.message : String(e)}`);
+      else stop(`eval_internal_error: ${errorMessage(e)}`);
     }
     function onExit(code: number) {
       if (!ready) fail(new Error(`the test worker exited (${code}) before it loaded the module`));
@@ -98,10 +99,6 @@ function runInWorker(options: RunOptions, tests: DiscoveredTest[]): Promise<Test
     worker.on("message", onMessage).on("error", onError).on("exit", onExit);
     worker.postMessage({ ...job, tests } satisfies WorkerJob);
   });
-}
-
-function blankResult(t: DiscoveredTest): TestResult {
-  return { file: t.file, row: t.row, col: t.col, pkg: t.pkg, name: t.name, durationNs: 0, fail: false, skip: t.skip, subResults: [], notes: [], output: [] };
 }
 
 /** The idle worker, if any: it keeps no process alive and ends after IDLE_MS unused. */

@@ -10,7 +10,7 @@ import { createHostBuiltins } from "../builtins/host";
 import { loadCustomBuiltins } from "./custom-builtins";
 import { errorMessage } from "./command";
 import type { DiscoveredTest } from "./test-discovery";
-import type { SubResult, TestResult } from "./test-report";
+import { SubResult, TestResult, unrunResult } from "./test-report";
 
 /** A job: everything plain data or a compiled module, as a message between threads can carry. */
 export interface WorkerJob {
@@ -58,7 +58,7 @@ async function runJob(setup: WorkerJob, post: (m: WorkerMessage) => void): Promi
 }
 
 function runTest(policy: LoadedPolicy, t: DiscoveredTest, capture: Capture, post: (m: WorkerMessage) => void): TestResult {
-  const result: TestResult = { file: t.file, row: t.row, col: t.col, pkg: t.pkg, name: t.name, durationNs: 0, fail: false, skip: t.skip, subResults: [], notes: [], output: [] };
+  const result = unrunResult(t);
   if (t.skip) return result;
   capture.notes = result.notes;
   // The SDK writes `print` output with console.log; OPA keeps it with the test that printed it.
