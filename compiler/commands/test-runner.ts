@@ -1,148 +1,171 @@
 /**
- * Runs `regoc test`'s tests with OPA's per-test timeout: the tests are evaluated in a worker thread
- * (test-worker.ts) while this thread keeps each one's deadline. A test that overruns is stopped there, by ending
- * the thread (which interrupts running Wasm and host builtins alike), and reported as OPA reports a cancelled
- * evaluation; the remaining tests go on in a fresh thread. One thread serves the whole run unless one is stopped,
- * and stays warm a few seconds for the next run in the same process.
+ * Evaluates `regoc test`'s tests with OPA's per-test timeout, in this thread: the tests run under node's script
+ * watchdog (`vm`'s `timeout`), which interrupts running Wasm and host builtins alike once the timeout passes. The
+ * stopped test is reported as OPA reports a cancelled evaluation, with what it printed and noted so far; the
+ * module is instantiated afresh and the remaining tests go on. Each result is plain data (test-report.ts).
  */
-import * as path from "path";
-import { Worker } from "worker_threads";
+import * as vm from "vm";
+import { loadPolicySync } from "@open-policy-agent/opa-wasm";
+import { createHostBuiltins, HostBuiltin } from "../builtins/host";
 import { errorMessage } from "./command";
 import type { DiscoveredTest } from "./test-discovery";
-import { TestResult, unrunResult } from "./test-report";
-import type { WorkerJob, WorkerMessage } from "./test-worker";
+import { SubResult, TestResult, unrunResult } from "./test-report";
 
 /** What OPA's topdown reports when a test's context deadline passes (`eval_cancel_error`, from ctx.Err()). */
 export const TIMEOUT_ERROR = "eval_cancel_error: context deadline exceeded";
 
-/** Node's timers take at most 2^31-1 ms; a longer timeout is, in practice, none. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
+/** The watchdog takes whole milliseconds up to 2^32-1; a longer timeout is, in practice, none. */
+const LONGEST_WATCHDOG_MS = 2 ** 32 - 1;
 
-/** How long an idle worker waits for another run (in-process callers: tests, `npm run realworld`). */
-const IDLE_MS = 5000;
-
-export interface RunOptions extends Omit<WorkerJob, "tests"> {
+export interface RunOptions {
+  module: WebAssembly.Module;
+  /** The data document (`data`) the tests run against. */
+  data: object;
+  /** `--builtins` implementations, beside the host library's. */
+  custom: Record<string, HostBuiltin>;
+  strict: boolean;
   /** Each test's time limit, in nanoseconds. */
   timeoutNs: number;
 }
 
-/** Every test's result, in the order given. */
-export async function runTests(options: RunOptions, tests: readonly DiscoveredTest[]): Promise<TestResult[]> {
+type LoadedPolicy = ReturnType<typeof loadPolicySync>;
+
+/** What the test under way records: `trace` notes (through the host library's listener) and `print` output. */
+export interface Capture {
+  notes: string[];
+  output: string[];
+}
+
+/**
+ * Every test's result, in the order given. A watchdog costs a thread, too dear for each test: the tests run in
+ * batches under one watchdog of the timeout, a batch starting tests while it has used less than half of it. A
+ * test stopped in a batch it did not open may not have had its full time: it runs again, first in a batch of its
+ * own, and only a test stopped there is reported as timed out.
+ */
+export function runTests(options: RunOptions, tests: readonly DiscoveredTest[]): TestResult[] {
+  const capture: Capture = { notes: [], output: [] };
+  const builtins = { ...createHostBuiltins({ strict: options.strict, onTrace: (note) => capture.notes.push(note) }), ...options.custom };
+  const instantiate = () => {
+    const policy = loadPolicySync(options.module, undefined, builtins);
+    policy.setData(options.data);
+    return policy;
+  };
+  const watchdog = new Watchdog(options.timeoutNs);
   const results: TestResult[] = [];
-  while (results.length < tests.length) {
-    const batch = await runInWorker(options, tests.slice(results.length));
-    results.push(...batch);
+  let policy = instantiate();
+  // The SDK writes `print` output with console.log; OPA keeps it with the test that printed it.
+  const log = console.log;
+  console.log = (...args: unknown[]) => void capture.output.push(args.map(String).join(" "));
+  try {
+    while (results.length < tests.length) {
+      const first = results.length;
+      let current = unrunResult(tests[first]);
+      let started = process.hrtime.bigint();
+      const stopped = watchdog.run((batchStarted) => {
+        while (results.length < tests.length && (results.length === first || !watchdog.halfUsed(batchStarted))) {
+          current = unrunResult(tests[results.length]);
+          started = process.hrtime.bigint();
+          runTest(policy, tests[results.length], current, capture);
+          results.push(current);
+        }
+      });
+      if (!stopped) continue;
+      // A stopped evaluation leaves the instance's heap mid-way: what runs next gets a fresh instance.
+      policy = instantiate();
+      if (results.length === first) {
+        results.push({ ...current, fail: false, subResults: [], error: TIMEOUT_ERROR, durationNs: Number(process.hrtime.bigint() - started) });
+      }
+    }
+  } finally {
+    console.log = log;
   }
   return results;
 }
 
-/** Starts a worker ahead of need, so that loading its modules overlaps parsing and compiling the tests. */
-export function prepareTestWorker(): void {
-  if (!spare) park(startWorker());
-}
+/** Runs a function under node's script timeout, the one way to interrupt synchronous code (and Wasm) in this thread. */
+class Watchdog {
+  private readonly script = new vm.Script("evaluate()");
+  private readonly sandbox: { evaluate: () => void } = { evaluate: () => undefined };
+  private readonly context = vm.createContext(this.sandbox);
+  private readonly timeoutMs: number | undefined;
 
-/**
- * Runs the tests in one worker until they are all done or one has to be stopped; the stopped test's result
- * (a timeout, or the thread's crash) is the last of those returned.
- */
-function runInWorker(options: RunOptions, tests: DiscoveredTest[]): Promise<TestResult[]> {
-  const { timeoutNs, ...job } = options;
-  const worker = takeWorker();
-  const results: TestResult[] = [];
-  return new Promise<TestResult[]>((resolve, reject) => {
-    let ready = false;
-    let timer: NodeJS.Timeout | undefined;
-    let started = 0n;
-    // What the test under way printed and noted so far: kept if it has to be stopped.
-    let partial = unrunResult(tests[0]);
-    const detach = () => {
-      clearTimeout(timer);
-      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
-    };
-    // Ending the thread is what stops a running test.
-    const stop = (error: string) => {
-      detach();
-      results.push({ ...partial, durationNs: Number(process.hrtime.bigint() - started), error });
-      worker.terminate().then(() => resolve(results), reject);
-    };
-    const fail = (error: unknown) => {
-      detach();
-      worker.terminate().then(() => reject(error), reject);
-    };
-    const armDeadline = () => {
-      clearTimeout(timer);
-      started = process.hrtime.bigint();
-      partial = unrunResult(tests[results.length]);
-      const ms = timeoutNs / 1e6;
-      if (ms <= LONGEST_TIMER_MS) timer = setTimeout(() => stop(TIMEOUT_ERROR), ms);
-    };
-    function onMessage(m: WorkerMessage) {
-      if (m.kind === "output") return void partial.output.push(m.line);
-      if (m.kind === "note") return void partial.notes.push(m.note);
-      if (m.kind === "result") results.push(m.result);
-      else ready = true;
-      if (results.length < tests.length) return armDeadline();
-      detach();
-      park(worker);
-      resolve(results);
-    }
-    // Before the module loaded no test ran: that is the run failing, not a test. After, the test under way took
-    // the thread down (out of memory, say): it is that test's error, and the others go on.
-    function onError(e: unknown) {
-      if (!ready) fail(e);
-      else stop(`eval_internal_error: ${errorMessage(e)}`);
-    }
-    function onExit(code: number) {
-      if (!ready) fail(new Error(`the test worker exited (${code}) before it loaded the module`));
-      else stop(`eval_internal_error: the test worker exited (${code})`);
-    }
-    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
-    worker.postMessage({ ...job, tests } satisfies WorkerJob);
-  });
-}
-
-/** The idle worker, if any: it keeps no process alive and ends after IDLE_MS unused. */
-let spare: { worker: Worker; idle: NodeJS.Timeout } | undefined;
-
-function takeWorker(): Worker {
-  if (!spare) return startWorker();
-  const { worker, idle } = spare;
-  spare = undefined;
-  clearTimeout(idle);
-  worker.ref();
-  return worker;
-}
-
-function park(worker: Worker): void {
-  if (spare) {
-    void worker.terminate();
-    return;
+  constructor(timeoutNs: number) {
+    const ms = Math.max(1, Math.ceil(timeoutNs / 1e6));
+    this.timeoutMs = ms <= LONGEST_WATCHDOG_MS ? ms : undefined;
   }
-  worker.unref();
-  const idle = setTimeout(() => {
-    if (spare?.worker === worker) spare = undefined;
-    void worker.terminate();
-  }, IDLE_MS);
-  idle.unref();
-  spare = { worker, idle };
+
+  /** Whether a batch started at `batchStarted` has used half its time (never, without a timeout). */
+  halfUsed(batchStarted: bigint): boolean {
+    return this.timeoutMs !== undefined && Number(process.hrtime.bigint() - batchStarted) / 1e6 >= this.timeoutMs / 2;
+  }
+
+  /** Whether `batch` had to be stopped; it is given the time it started. */
+  run(batch: (started: bigint) => void): boolean {
+    if (this.timeoutMs === undefined) {
+      batch(process.hrtime.bigint());
+      return false;
+    }
+    this.sandbox.evaluate = () => batch(process.hrtime.bigint());
+    try {
+      this.script.runInContext(this.context, { timeout: this.timeoutMs });
+      return false;
+    } catch (e) {
+      if ((e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return true;
+      throw e;
+    }
+  }
 }
 
-/**
- * From lib/ (the installed package) the worker is the compiled test-worker.js. Run from the TypeScript sources
- * (ts-jest, tsx) it is test-worker.ts, which plain node cannot load: tsx, a development dependency then
- * present, compiles it and what it imports (and `--builtins` modules written in TypeScript).
- */
-function startWorker(): Worker {
-  const entry = path.join(__dirname, `test-worker${path.extname(__filename)}`);
-  const worker = entry.endsWith(".ts")
-    ? new Worker(`require(${JSON.stringify(require.resolve("tsx/cjs"))});\nrequire(${JSON.stringify(entry)});\n`, { eval: true })
-    : new Worker(entry);
-  // A worker that fails while idle is forgotten; the run that takes it next sees it exit and starts another.
-  worker.on("error", () => undefined).on("exit", () => {
-    if (spare?.worker === worker) {
-      clearTimeout(spare.idle);
-      spare = undefined;
+/** Fills in the result; no `finally` here: a stopped evaluation runs none. */
+function runTest(policy: LoadedPolicy, t: DiscoveredTest, result: TestResult, capture: Capture): void {
+  if (t.skip) return;
+  capture.notes = result.notes;
+  capture.output = result.output;
+  const started = process.hrtime.bigint();
+  try {
+    judge(policy, t, result);
+  } catch (e) {
+    result.error = errorMessage(e);
+  }
+  result.durationNs = Number(process.hrtime.bigint() - started);
+}
+
+/** `true` passes; undefined or any other value fails; a parameterised test is judged case by case. */
+function judge(policy: LoadedPolicy, t: DiscoveredTest, result: TestResult): void {
+  const rs = policy.evaluate(undefined, t.entrypoint) as Array<{ result: unknown }>;
+  if (rs.length === 0) result.fail = true;
+  else if (t.parameterised && isObject(rs[0].result)) {
+    result.subResults = subResults(rs[0].result);
+    for (const name of startedCases(policy, t)) {
+      if (!result.subResults.some((s) => s.name === name)) result.subResults.push({ name, fail: true, subResults: [] });
     }
+    result.fail = anyFailed(result.subResults);
+  } else result.fail = rs[0].result !== true;
+}
+
+/** The cases the test's body started (its companion rule), named as OPA names them: strings as they are, else JSON. */
+function startedCases(policy: LoadedPolicy, t: DiscoveredTest): string[] {
+  if (!t.casesEntrypoint) return [];
+  const rs = policy.evaluate(undefined, t.casesEntrypoint) as Array<{ result: unknown }>;
+  const cases = rs.length > 0 && Array.isArray(rs[0].result) ? rs[0].result : [];
+  return cases.map((c) => (typeof c === "string" ? c : JSON.stringify(c)));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A case is passed when its value is `true`; nested objects are nested cases (`test_x[a][b]`). */
+function subResults(value: Record<string, unknown>): SubResult[] {
+  return Object.entries(value).map(([name, v]) => {
+    if (isObject(v)) {
+      const nested = subResults(v);
+      return { name, fail: anyFailed(nested), subResults: nested };
+    }
+    return { name, fail: v !== true, subResults: [] };
   });
-  return worker;
+}
+
+function anyFailed(subs: readonly SubResult[]): boolean {
+  return subs.some((s) => s.fail);
 }

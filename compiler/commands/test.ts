@@ -14,7 +14,7 @@ import { Command, errorMessage, flag, reportDiagnostics, stringList, stringValue
 import { compileSettings, SHARED_OPTIONS, sharedSettings } from "./shared-options";
 import { discoverTests } from "./test-discovery";
 import { jsonReport, prettyReport } from "./test-report";
-import { prepareTestWorker, runTests } from "./test-runner";
+import { runTests } from "./test-runner";
 
 const EXPLAIN_MODES = ["fails", "notes", "full", "debug"];
 
@@ -55,7 +55,6 @@ export const testCommand: Command = {
     }
 
     const settings = await sharedSettings(args, io);
-    prepareTestWorker();
     const bundleMode = flag(args, "bundle");
     const archives = bundleMode ? args.positionals.filter(isBundleArchive) : [];
     const loaded = loadSources(
@@ -100,8 +99,8 @@ export const testCommand: Command = {
       return 1;
     }
 
-    const results = await runTests(
-      { module: new WebAssembly.Module(result.wasm!), data: loaded.data, builtins: stringList(args, "builtins"), cwd: io.cwd, strict: settings.strict, timeoutNs },
+    const results = runTests(
+      { module: new WebAssembly.Module(result.wasm!), data: loaded.data, custom: settings.custom.implementations, strict: settings.strict, timeoutNs },
       tests,
     );
     const showNotes = explain === "notes" || explain === "full" || explain === "debug";
