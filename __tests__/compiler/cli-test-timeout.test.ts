@@ -1,9 +1,9 @@
 /**
  * `regoc test --timeout` as `opa test`'s: a test that runs past its timeout is stopped there and reported as
- * OPA's tester reports a cancelled evaluation (`eval_cancel_error: context deadline exceeded`, from topdown's
- * cancel error with the context's error), the tests after it still run, and the run exits 2. Unset or 0 means
- * 5s (cmd/test.go). The stopped tests here would take minutes: a billion-step loop in Wasm, and a custom builtin
- * that never returns.
+ * OPA's tester reports a cancelled evaluation (v1/tester/runner.go gives each test a context.WithTimeout;
+ * v1/topdown/eval.go then fails with `eval_cancel_error` and the context's `context deadline exceeded`), the tests
+ * after it still run, and the run exits 2. Unset or 0 means 5s (cmd/test.go). The stopped tests here would take
+ * minutes: a billion-step loop in Wasm, and a custom builtin that never returns.
  */
 import { regoc, workspace } from "../support/regoc-harness";
 
@@ -51,7 +51,7 @@ describe("regoc test --timeout", () => {
       /p_test\.rego:5:\ndata\.p\.test_spin: ERROR \(1(\.\d+)?s\)\n {2}Note "about to spin"\n\n {2}spinning from here\n\n {2}eval_cancel_error: context deadline exceeded\n/,
     );
     expect(out.stdout).toMatch(/p_test\.rego:11:\ndata\.p\.test_loop: ERROR \(1(\.\d+)?s\)\n {2}eval_cancel_error: context deadline exceeded\n/);
-    // The test after runs in a fresh worker, with the custom builtins and the trace listener.
+    // The test after runs on a fresh instance of the module, with the custom builtins and the trace listener.
     expect(out.stdout).toMatch(/data\.p\.test_after: PASS \(\S+\)\n {2}Note "after the stopped tests"\n/);
     expect(out.stdout).toMatch(/-{80}\nPASS: 2\/4\nERROR: 2\/4\n$/);
     expect(out.status).toBe(2);
