@@ -6,10 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { compile } from "../index";
-import { loadSources } from "../sources";
 import { writeBundle } from "../bundle";
 import { Command, reportDiagnostics, stringList, stringValue, UsageError } from "./command";
-import { compileSettings, IGNORE_OPTION, SHARED_OPTIONS, sharedSettings } from "./shared-options";
+import { compileSettings, loadCommandSources, SHARED_OPTIONS, sharedSettings } from "./shared-options";
 
 export const buildCommand: Command = {
   name: "build",
@@ -21,7 +20,6 @@ export const buildCommand: Command = {
     entrypoint: { type: "string", short: "e", multiple: true, value: "<entrypoint>", description: "a rule to export, `pkg/rule` or `data.pkg.rule` (at least one)" },
     output: { type: "string", short: "o", value: "<policy.wasm|bundle.tar.gz>", description: "where to write (default policy.wasm)" },
     target: { type: "string", short: "t", value: "wasm", description: "only wasm" },
-    ...IGNORE_OPTION,
     ...SHARED_OPTIONS,
   },
   async run(args, io) {
@@ -31,11 +29,8 @@ export const buildCommand: Command = {
     if (entrypoints.length === 0) throw new UsageError("at least one -e <entrypoint> is required");
     if (args.positionals.length === 0) throw new UsageError("no .rego files or directories given");
     const settings = await sharedSettings(args, io);
-    const sources = loadSources(args.positionals, io.cwd, { ignore: stringList(args, "ignore") });
-    if (sources.errors.length > 0) {
-      for (const e of sources.errors) io.stderr(`regoc build: ${e}\n`);
-      return 2;
-    }
+    const sources = loadCommandSources("build", args.positionals, args, io);
+    if (!sources) return 2;
     const result = compile({ modules: sources.modules, entrypoints, ...compileSettings(settings) });
     if (!reportDiagnostics(result, sources.modules, io)) return 1;
     const output = path.resolve(io.cwd, stringValue(args, "output") ?? "policy.wasm");

@@ -10,10 +10,9 @@ import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { compile } from "../index";
 import { parseQuery } from "../syntax/parser";
 import type { Expr, RefTerm } from "../syntax/ast";
-import { loadSources } from "../sources";
 import { createHostBuiltins } from "../builtins/host";
 import { Command, errorMessage, reportDiagnostics, stringList, stringValue, UsageError } from "./command";
-import { compileSettings, IGNORE_OPTION, SHARED_OPTIONS, sharedSettings } from "./shared-options";
+import { compileSettings, loadCommandSources, SHARED_OPTIONS, sharedSettings } from "./shared-options";
 
 /** Calls whose value OPA reports as `true` rather than as a value: comparisons, unification, membership. */
 const CONDITIONS = new Set(["eq", "assign", "equal", "neq", "lt", "lte", "gt", "gte", "internal.member_2", "internal.member_3"]);
@@ -28,18 +27,14 @@ export const evalCommand: Command = {
   options: {
     data: { type: "string", short: "d", multiple: true, value: "<path>", description: "Rego and data files or directories" },
     input: { type: "string", short: "i", value: "<input.json>", description: "the input document" },
-    ...IGNORE_OPTION,
     ...SHARED_OPTIONS,
   },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError("exactly one query is required");
     const query = args.positionals[0];
     const settings = await sharedSettings(args, io);
-    const sources = loadSources(stringList(args, "data"), io.cwd, { ignore: stringList(args, "ignore") });
-    if (sources.errors.length > 0) {
-      for (const e of sources.errors) io.stderr(`regoc eval: ${e}\n`);
-      return 2;
-    }
+    const sources = loadCommandSources("eval", stringList(args, "data"), args, io);
+    if (!sources) return 2;
     const inputFile = stringValue(args, "input");
     let input: ArrayBuffer | undefined;
     if (inputFile !== undefined) {

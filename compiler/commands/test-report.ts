@@ -35,6 +35,11 @@ export interface TestResult {
   trace?: TraceEvent[];
 }
 
+/** A test's record before it runs: where it is, what it is called, no outcome yet. Every record starts here. */
+export function unrunResult(t: Pick<TestResult, "file" | "row" | "col" | "pkg" | "name" | "skip">): TestResult {
+  return { file: t.file, row: t.row, col: t.col, pkg: t.pkg, name: t.name, durationNs: 0, fail: false, skip: t.skip, subResults: [], notes: [], output: [] };
+}
+
 export function passed(r: TestResult): boolean {
   return !r.fail && !r.skip && r.error === undefined;
 }

@@ -5,19 +5,17 @@
  * case by case; an evaluation error is an error. Exit 0 all passed, 2 any test not passed, 1 the run could not
  * start (unreadable input, parse or compile errors, usage).
  */
-import { loadPolicySync } from "@open-policy-agent/opa-wasm";
 import { compile, SourceFile } from "../index";
 import { parseModule } from "../syntax/parser";
 import * as path from "path";
 import { addArchive, loadSources } from "../sources";
 import { isBundleArchive, readBundleArchive } from "../bundle-archive";
-import { createHostBuiltins } from "../builtins/host";
 import { Command, errorMessage, flag, reportDiagnostics, stringList, stringValue, UsageError } from "./command";
-import { compileSettings, IGNORE_OPTION, SHARED_OPTIONS, sharedSettings } from "./shared-options";
-import { discoverTests, DiscoveredTest } from "./test-discovery";
-import { jsonReport, prettyReport, SubResult, TestResult } from "./test-report";
-import { TraceRecorder, type TraceEvent } from "../trace/recorder";
-import { explainTrace, type ExplainMode } from "../trace/lineage";
+import { compileSettings, SHARED_OPTIONS, sharedSettings } from "./shared-options";
+import { discoverTests } from "./test-discovery";
+import { jsonReport, prettyReport } from "./test-report";
+import { runTests } from "./test-runner";
+import type { ExplainMode } from "../trace/lineage";
 
 const EXPLAIN_MODES = ["fails", "notes", "full", "debug"];
 
@@ -37,11 +35,10 @@ export const testCommand: Command = {
       description:
         "as opa test, verbose output and: notes, trace() notes under each test; fails, full, debug, each failed test's evaluation trace (every test's with --format json) from a traced build, which has no Index events and shows expressions in the compiler's order (README)",
     },
-    timeout: { type: "string", value: "<duration>", description: "a test that runs longer is an error (Go duration, default 5s)" },
+    timeout: { type: "string", value: "<duration>", description: "a test still running after this long is stopped and is an error (Go duration; default and 0: 5s)" },
     bundle: { type: "boolean", short: "b", description: "load the paths as bundles" },
     "fail-on-empty": { type: "boolean", description: "exit 1 when no test ran" },
     "exit-zero-on-skipped": { type: "boolean", short: "z", description: "skipped tests (todo_test_*) do not make the exit status 2" },
-    ...IGNORE_OPTION,
     ...SHARED_OPTIONS,
   },
   async run(args, io) {
@@ -111,18 +108,17 @@ export const testCommand: Command = {
       return 1;
     }
 
-    const capture: Capture = { notes: [], trace: [], ...(traced ? { explain: explain as ExplainMode } : {}) };
-    const recorder = result.traceSites ? new TraceRecorder(result.traceSites, (e) => capture.trace.push(e)) : undefined;
-    const onTrace = (note: string): void => {
-      capture.notes.push(note);
-      recorder?.note(note);
-    };
-    const host = createHostBuiltins({ strict: settings.strict, onTrace });
-    const policy = loadPolicySync(result.wasm!, undefined, { ...host, ...settings.custom.implementations, ...recorder?.builtins });
-    recorder?.attach(policy.mem);
-    capture.recorder = recorder;
-    policy.setData(loaded.data);
-    const results = tests.map((t) => runTest(policy, t, timeoutNs, capture));
+    const results = runTests(
+      {
+        module: new WebAssembly.Module(result.wasm!),
+        data: loaded.data,
+        custom: settings.custom.implementations,
+        strict: settings.strict,
+        timeoutNs,
+        ...(result.traceSites && traced ? { trace: { sites: result.traceSites, explain: explain as ExplainMode } } : {}),
+      },
+      tests,
+    );
     const showNotes = explain === "notes";
     if (format === "json") for (const part of jsonReport(results)) io.stdout(part);
     else io.stdout(prettyReport(results, verbose, showNotes));
@@ -130,89 +126,6 @@ export const testCommand: Command = {
     return results.every((r) => !r.fail && r.error === undefined && (!r.skip || skipOk)) ? 0 : 2;
   },
 };
-
-type LoadedPolicy = ReturnType<typeof loadPolicySync>;
-
-/**
- * What the test under way records: `trace` notes (through the host library's listener) and, in a traced build,
- * its evaluation events (through the trace recorder), kept as `explain` filters them.
- */
-interface Capture {
-  notes: string[];
-  trace: TraceEvent[];
-  explain?: ExplainMode;
-  recorder?: TraceRecorder;
-}
-
-function runTest(policy: LoadedPolicy, t: DiscoveredTest, timeoutNs: number, capture: Capture): TestResult {
-  const result: TestResult = { file: t.file, row: t.row, col: t.col, pkg: t.pkg, name: t.name, durationNs: 0, fail: false, skip: t.skip, subResults: [], notes: [], output: [] };
-  if (t.skip) return result;
-  capture.notes = result.notes;
-  capture.trace = [];
-  // The SDK writes `print` output with console.log; OPA keeps it with the test that printed it.
-  const log = console.log;
-  console.log = (...args: unknown[]) => void result.output.push(args.map(String).join(" "));
-  const started = process.hrtime.bigint();
-  try {
-    const rs = policy.evaluate(undefined, t.entrypoint) as Array<{ result: unknown }>;
-    result.durationNs = Number(process.hrtime.bigint() - started);
-    keepTrace(result, capture);
-    if (rs.length === 0) result.fail = true;
-    else if (t.parameterised && isObject(rs[0].result)) {
-      result.subResults = subResults(rs[0].result);
-      for (const name of startedCases(policy, t)) {
-        if (!result.subResults.some((s) => s.name === name)) result.subResults.push({ name, fail: true, subResults: [] });
-      }
-      result.fail = anyFailed(result.subResults);
-    } else result.fail = rs[0].result !== true;
-  } catch (e) {
-    result.durationNs = Number(process.hrtime.bigint() - started);
-    result.error = errorMessage(e);
-    keepTrace(result, capture);
-  } finally {
-    console.log = log;
-  }
-  // The module runs synchronously and cannot be interrupted: an overrun is reported once the test returns.
-  if (result.durationNs > timeoutNs && result.error === undefined) {
-    result.error = `eval_cancel_error: test timed out after ${(timeoutNs / 1e9).toString()}s`;
-    result.fail = false;
-  }
-  return result;
-}
-
-/** The test's own evaluation's trace, as --explain keeps it (later evaluations, of its cases, are not traced). */
-function keepTrace(result: TestResult, capture: Capture): void {
-  capture.recorder?.drain();
-  if (capture.explain) result.trace = explainTrace(capture.explain, capture.trace);
-  capture.trace = [];
-}
-
-/** The cases the test's body started (its companion rule), named as OPA names them: strings as they are, else JSON. */
-function startedCases(policy: LoadedPolicy, t: DiscoveredTest): string[] {
-  if (!t.casesEntrypoint) return [];
-  const rs = policy.evaluate(undefined, t.casesEntrypoint) as Array<{ result: unknown }>;
-  const cases = rs.length > 0 && Array.isArray(rs[0].result) ? rs[0].result : [];
-  return cases.map((c) => (typeof c === "string" ? c : JSON.stringify(c)));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** A case is passed when its value is `true`; nested objects are nested cases (`test_x[a][b]`). */
-function subResults(value: Record<string, unknown>): SubResult[] {
-  return Object.entries(value).map(([name, v]) => {
-    if (isObject(v)) {
-      const nested = subResults(v);
-      return { name, fail: anyFailed(nested), subResults: nested };
-    }
-    return { name, fail: v !== true, subResults: [] };
-  });
-}
-
-function anyFailed(subs: readonly SubResult[]): boolean {
-  return subs.some((s) => s.fail);
-}
 
 /** Go's `time.ParseDuration` for what a command line writes: `1s`, `500ms`, `1m30s`, `2.5s`. */
 export function parseGoDuration(text: string): number | undefined {
