@@ -71,6 +71,22 @@ describe("regoc test --timeout", () => {
     expect(out.status).toBe(2);
   });
 
+  test("with --explain full a stopped test keeps the trace it recorded up to its timeout, and the next test's starts afresh", async () => {
+    const dir = workspace({ "p_test.rego": `package p\n\n${LOOPING_TEST}\ntest_ok if {\n\tx := 1\n\tx == 1\n}\n` });
+    const out = await regoc(dir, "test", "--format", "json", "--explain", "full", "--timeout", "500ms", ".");
+    const results = JSON.parse(out.stdout) as Array<{ name: string; error?: unknown; trace?: Array<{ Op: string; Location?: { row: number } }> }>;
+    const [loop, ok] = results;
+    expect(loop.error).toEqual({ code: "eval_cancel_error", message: "context deadline exceeded" });
+    // The loop's body was entered and its first expression evaluated before the timeout stopped it.
+    expect(loop.trace?.some((e) => e.Op === "Enter" && e.Location?.row === 3)).toBe(true);
+    expect(loop.trace?.some((e) => e.Op === "Eval" && e.Location?.row === 4)).toBe(true);
+    // The passing test's trace is its own: its query's Enter first, nothing from the stopped evaluation.
+    expect(ok.trace?.[0]?.Op).toBe("Enter");
+    expect(ok.trace?.some((e) => (e.Location?.row ?? 0) >= 3 && (e.Location?.row ?? 0) <= 6)).toBe(false);
+    expect(ok.trace?.some((e) => e.Op === "Exit")).toBe(true);
+    expect(out.status).toBe(2);
+  });
+
   test("a test under its timeout passes however long the tests before it took", async () => {
     // `acme.wait(ms)` holds the thread for that long by the clock, whatever the machine's load.
     const dir = workspace({
