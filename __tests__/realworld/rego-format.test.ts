@@ -1,0 +1,119 @@
+/**
+ * The test-support Rego formatter behind Regal's `regal.is_formatted` (scripts/realworld/rego-format.ts): OPA's
+ * `opa fmt` layout for v1 and v0 modules, loud failure outside what it implements, and Regal's own bundle sources
+ * (formatted with `opa fmt` upstream) all judged formatted.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { FormatError, UnsupportedFormatError, formatRego, isFormatted } from "../../scripts/realworld/rego-format";
+
+describe("formatRego (opa fmt layout)", () => {
+  it("Regal's opa-fmt test inputs: formatted v1 and v0 sources, trailing spaces and a v1 rule under v0", () => {
+    expect(isFormatted("package p\n", 1)).toBe(true);
+    expect(isFormatted("package p    ", 1)).toBe(false);
+    expect(isFormatted('package p\n\none["1"]\n', 0)).toBe(true);
+    // `contains` is no keyword in v0 without an import: OPA's parser fails, and so does the formatter.
+    expect(() => formatRego("package p\n\none contains 1\n", 0)).toThrow(FormatError);
+  });
+
+  it("writes v1 heads with `:=`, `if` and `contains`, one body expression per tab-indented line", () => {
+    const src = "package p\nimport data.b\nimport data.a\np = 1\nq[x] { x := input[_]\n y := 2 }\nf(x) = y { y := x }\n";
+    expect(() => formatRego(src, 1)).toThrow(FormatError); // v1 needs `if`/`contains`
+    const v0 = formatRego(src, 0);
+    expect(v0).toBe("package p\n\nimport data.a\nimport data.b\n\np = 1\n\nq[x] {\n\tx := input[_]\n\ty := 2\n}\n\nf(x) = y {\n\ty := x\n}\n");
+    const v1 = "package p\n\nimport data.a\n\np = 1\n\nq contains x if { x := input[_]; y := 2 }\n\nf(x) = y if y := x\n";
+    expect(formatRego(v1, 1)).toBe("package p\n\nimport data.a\n\np := 1\n\nq contains x if {\n\tx := input[_]\n\ty := 2\n}\n\nf(x) := y if y := x\n");
+  });
+
+  it("keeps comments at their places, groups adjacent one-liners and collapses extra blank lines", () => {
+    const src = "package p\n\n# about a\na := 1 # one\nb := 2\n\n\n\nc if {\n\t# first\n\tinput.x\n\n\tinput.y # why\n}\n";
+    expect(formatRego(src, 1)).toBe("package p\n\n# about a\na := 1 # one\nb := 2\n\nc if {\n\t# first\n\tinput.x\n\n\tinput.y # why\n}\n");
+  });
+
+  it("lays out collections, calls, comprehensions, `some`/`every`/`with` and `else` by the source rows", () => {
+    const src = [
+      "package p",
+      "",
+      "x := [1,",
+      "  2]",
+      "",
+      "y := {\"a\": 1, \"b\": [v | some v in input.v; v > 1]}",
+      "",
+      "z if {",
+      "\tevery k, v in input.o { k == v }",
+      "\tcount(input.v) > 1 with input as {}",
+      "\t\twith data.q as 1",
+      "}",
+      "",
+      "w := 1 if input.a",
+      "else := 2",
+      "",
+      "s := `raw \\n` if input[\"if\"] == input.b[\"c-d\"]",
+      "",
+    ].join("\n");
+    expect(formatRego(src, 1)).toBe(
+      [
+        "package p",
+        "",
+        "x := [",
+        "\t1,",
+        "\t2,",
+        "]",
+        "",
+        "y := {\"a\": 1, \"b\": [v | some v in input.v; v > 1]}",
+        "",
+        "z if {",
+        "\tevery k, v in input.o { k == v }",
+        "\tcount(input.v) > 1 with input as {}",
+        "\t\twith data.q as 1",
+        "}",
+        "",
+        "w := 1 if input.a",
+        "",
+        "else := 2",
+        "",
+        "s := `raw \\n` if input[\"if\"] == input.b[\"c-d\"]",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("parenthesises nested infix calls and rewrites bracketed names as dots", () => {
+    expect(formatRego('package p\n\nx := a + b * c if input["name"]\n', 1)).toBe("package p\n\nx := a + (b * c) if input.name\n");
+  });
+
+  it("fails loudly on what it does not implement instead of answering", () => {
+    expect(() => formatRego("package p\n\nx := $`a\n{input.b}`\n", 1)).toThrow(UnsupportedFormatError);
+    expect(() => formatRego("package p\n\nx := -input.a\n", 1)).toThrow(UnsupportedFormatError);
+  });
+});
+
+describe("Regal's bundle sources (formatted with opa fmt upstream)", () => {
+  const root = path.resolve(__dirname, "../../../shared/realworld-rego/regal/bundle");
+  if (!fs.existsSync(root)) {
+    it.skip(`needs ../shared/realworld-rego (not found at ${root})`, () => undefined);
+    return;
+  }
+  it("every module is judged formatted, or refused as unsupported; none is judged unformatted", () => {
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith(".rego")) files.push(p);
+      }
+    };
+    walk(root);
+    const verdicts = files.map((f) => {
+      try {
+        return isFormatted(fs.readFileSync(f, "utf8"), 1) ? "formatted" : `unformatted: ${f}`;
+      } catch (e) {
+        if (e instanceof UnsupportedFormatError) return "unsupported";
+        throw e;
+      }
+    });
+    expect(verdicts.filter((v) => v.startsWith("unformatted"))).toEqual([]);
+    expect(files.length).toBeGreaterThan(300);
+    expect(verdicts.filter((v) => v === "formatted").length).toBeGreaterThanOrEqual(320);
+  });
+});
