@@ -1,7 +1,8 @@
 /**
  * The test-support Rego formatter behind Regal's `regal.is_formatted` (scripts/realworld/rego-format.ts): OPA's
  * `opa fmt` layout for v1 and v0 modules, loud failure outside what it implements, and Regal's own bundle sources
- * (formatted with `opa fmt` upstream) all judged formatted.
+ * (formatted with `opa fmt` upstream) all judged formatted. Expected layouts follow OPA's format rules
+ * (v1/format/format.go) and its test files (v1/format/testfiles).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -51,40 +52,35 @@ describe("formatRego (opa fmt layout)", () => {
       "s := `raw \\n` if input[\"if\"] == input.b[\"c-d\"]",
       "",
     ].join("\n");
-    expect(formatRego(src, 1)).toBe(
-      [
-        "package p",
-        "",
-        "x := [",
-        "\t1,",
-        "\t2,",
-        "]",
-        "",
-        "y := {\"a\": 1, \"b\": [v | some v in input.v; v > 1]}",
-        "",
-        "z if {",
-        "\tevery k, v in input.o { k == v }",
-        "\tcount(input.v) > 1 with input as {}",
-        "\t\twith data.q as 1",
-        "}",
-        "",
-        "w := 1 if input.a",
-        "",
-        "else := 2",
-        "",
-        "s := `raw \\n` if input[\"if\"] == input.b[\"c-d\"]",
-        "",
-      ].join("\n"),
-    );
+    // Only the array written over two rows and the `else` on its own row change.
+    const formatted = src
+      .replace("x := [1,\n  2]", "x := [\n\t1,\n\t2,\n]")
+      .replace("if input.a\nelse := 2", "if input.a\n\nelse := 2");
+    expect(formatted).not.toBe(src);
+    expect(formatRego(src, 1)).toBe(formatted);
+    expect(isFormatted(formatted, 1)).toBe(true);
   });
 
   it("parenthesises nested infix calls and rewrites bracketed names as dots", () => {
     expect(formatRego('package p\n\nx := a + b * c if input["name"]\n', 1)).toBe("package p\n\nx := a + (b * c) if input.name\n");
   });
 
+  it("writes template strings, raw and multi-line ones as written, embedded expressions formatted", () => {
+    const src = 'package p\n\nx := $"a \\{ {input.b} c"\n\ny := $`line\n{concat(",", ["a","b"])}`\n';
+    expect(formatRego(src, 1)).toBe('package p\n\nx := $"a \\{ {input.b} c"\n\ny := $`line\n{concat(",", ["a", "b"])}`\n');
+  });
+
+  it("keeps a collection with a comment inside one source line as written, as OPA falls back to", () => {
+    const src = "package p\n\nx := {\n\t# why\n\t\"a\": 1,\n}\n\ny if {\n\tz := [{\n\t\t# note\n\t\t\"b\": 2,\n\t}]\n}\n";
+    expect(isFormatted(src, 1)).toBe(true);
+  });
+
   it("fails loudly on what it does not implement instead of answering", () => {
-    expect(() => formatRego("package p\n\nx := $`a\n{input.b}`\n", 1)).toThrow(UnsupportedFormatError);
+    // A body chained onto a rule (`p if { a } { b }`), unary minus on an expression, and OPA's unformatted
+    // fallback for a rule value followed by a body.
+    expect(() => formatRego("package p\n\np if { input.a } { input.b }\n", 1)).toThrow(UnsupportedFormatError);
     expect(() => formatRego("package p\n\nx := -input.a\n", 1)).toThrow(UnsupportedFormatError);
+    expect(() => formatRego('package p\n\np := {"a": #\n"b"} # c\nif {\n\tinput.x\n}\n', 1)).toThrow(UnsupportedFormatError);
   });
 });
 
@@ -94,7 +90,7 @@ describe("Regal's bundle sources (formatted with opa fmt upstream)", () => {
     it.skip(`needs ../shared/realworld-rego (not found at ${root})`, () => undefined);
     return;
   }
-  it("every module is judged formatted, or refused as unsupported; none is judged unformatted", () => {
+  it("every module is judged formatted", () => {
     const files: string[] = [];
     const walk = (dir: string): void => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -112,8 +108,7 @@ describe("Regal's bundle sources (formatted with opa fmt upstream)", () => {
         throw e;
       }
     });
-    expect(verdicts.filter((v) => v.startsWith("unformatted"))).toEqual([]);
     expect(files.length).toBeGreaterThan(300);
-    expect(verdicts.filter((v) => v === "formatted").length).toBeGreaterThanOrEqual(320);
+    expect(verdicts.filter((v) => v !== "formatted")).toEqual([]);
   });
 });

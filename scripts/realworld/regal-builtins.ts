@@ -3,7 +3,7 @@
  * `npm run realworld`, not part of the product): `regal.last(array)`, `regal.parse_module(filename, rego)` (the
  * project's parser, its AST turned into Regal's RoAST JSON) and `regal.is_formatted(rego, options)`.
  */
-import { isFormatted } from "./rego-format";
+import { isFormatted, UnsupportedFormatError } from "./rego-format";
 import { parseRegalModule } from "./regal-roast";
 
 export const builtins = {
@@ -25,7 +25,13 @@ export const builtins = {
     impl: (source: unknown, options: unknown) => {
       if (typeof source !== "string" || options === null || typeof options !== "object") throw new Error("operands must be a string and an object");
       const version = (options as Record<string, unknown>).rego_version === "v0" ? 0 : 1;
-      return isFormatted(source, version);
+      try {
+        return isFormatted(source, version);
+      } catch (e) {
+        // The runtime turns a builtin error into an undefined call, as OPA does; say why where a user sees it.
+        if (e instanceof UnsupportedFormatError) process.stderr.write(`regal.is_formatted: not implemented: ${e.message}\n`);
+        throw e;
+      }
     },
   },
 };

@@ -10,6 +10,14 @@ import { parseModule } from "../../compiler/syntax/parser";
 /** Something OPA's formatter handles that this one does not: the caller must not answer either way. */
 export class UnsupportedFormatError extends Error {}
 
+/**
+ * OPA's signal that comments do not fit the layout (two for one line end, or one inside a one-line collection):
+ * the enclosing term is then written as it stands in the source, and the signal travels on to the statement.
+ */
+class UnexpectedComment extends Error {}
+/** The signal after an expression's last operand was written as it stands (OPA then ends the expression). */
+class LastOperandUnformatted extends Error {}
+
 /** An error OPA's formatter also reports (parse errors, Rego v1 checks); `is_formatted` then has no value. */
 export class FormatError extends Error {}
 
@@ -37,7 +45,12 @@ export function formatRego(source: string, regoVersion: 0 | 1, file = "policy.re
     const d = parsed.diagnostics[0];
     throw new FormatError(`${file}:${d?.loc?.row ?? 0}: ${d?.message ?? "parse error"}`);
   }
-  return new ModuleWriter(source, parsed.module, regoVersion).write();
+  try {
+    return new ModuleWriter(source, parsed.module, regoVersion).write();
+  } catch (e) {
+    if (e instanceof UnexpectedComment) throw new UnsupportedFormatError(`${file}: ${e.message} (OPA's fallback for it is only implemented for a rule's value, a with value and an expression's last operand)`);
+    throw e;
+  }
 }
 
 /** Whether `opa fmt` would leave the source as it is (Regal's `regal.is_formatted`). */
@@ -51,6 +64,8 @@ class ModuleWriter {
   private inline = false;
   private beforeEnd: Comment | null = null;
   private delay = false;
+  /** OPA's `writeCommentOnFinalLine`: a term written as it stands takes the comment on its last row along. */
+  private commentOnFinalLine = false;
   private comments: Comment[];
   private readonly v1: boolean;
   private readonly ifs: boolean;
@@ -163,8 +178,8 @@ class ModuleWriter {
     });
     if (before.length > 0 && row - before[before.length - 1].loc.row > 1) this.blankLine();
     if (this.beforeEnd && at) {
-      // OPA then falls back to writing the node's source text unformatted.
-      throw new UnsupportedFormatError(`two end-of-line comments competing for row ${at.loc.row}`);
+      this.beforeEnd = null;
+      throw new UnexpectedComment(`two end-of-line comments competing for row ${at.loc.row}`);
     }
     if (at) this.beforeEnd = at;
   }
@@ -226,22 +241,26 @@ class ModuleWriter {
     this.startLine();
     if (rule.default) this.write_("default ");
     const expandedConst = isTrueBody(rule.body) && rule.else.length === 0;
-    this.writeHead(rule.head, rule.default, expandedConst);
+    this.commentOnFinalLine = expandedConst;
+    try {
+      this.writeHead(rule.head, rule.default, expandedConst);
+    } catch (e) {
+      // OPA goes on after a rule value written as it stands; only the body-less case is implemented.
+      if (!(e instanceof UnexpectedComment) || !expandedConst) throw e;
+    }
     if (expandedConst) {
       this.endLine();
       return;
     }
+    this.commentOnFinalLine = true;
     const partialSetException = this.contains || !rule.head.contains;
     const ruleText = this.place(rule).text;
-    if (this.writeIfAndBody(rule.body, rule.head.loc.row, partialSetException, () => {
+    this.writeIfAndBody(rule.body, rule.head.loc.row, partialSetException, () => {
       const h = rule.head;
       if (h.args) return closingRow(ruleText, rule.loc.row, "{", "}", "(", ")");
       if (hasKey(h)) return closingRow(ruleText, rule.loc.row, "{", "}", "[", "]");
       return closingRow(ruleText, rule.loc.row, "{", "}");
-    })) {
-      this.writeElses(rule, 0);
-      return;
-    }
+    });
     this.writeElses(rule, 0);
   }
 
@@ -349,7 +368,12 @@ class ModuleWriter {
         if (expr.loc.row > lastRow + 1) this.blankLine();
       }
       this.startLine();
-      this.writeExpr(expr);
+      try {
+        this.writeExpr(expr);
+      } catch (e) {
+        // The expression's last operand was written as it stands: OPA ends the expression there and goes on.
+        if (!(e instanceof LastOperandUnformatted)) throw e;
+      }
       this.endLine();
     });
   }
@@ -384,7 +408,7 @@ class ModuleWriter {
         this.write_("}");
         break;
       case "term":
-        if (b.term.type === "call") this.writeExprCall(b.term);
+        if (b.term.type === "call") this.writeExprCall(b.term, expr);
         else this.writeTerm(b.term);
         break;
     }
@@ -436,26 +460,27 @@ class ModuleWriter {
     this.write_("with ");
     this.writeTerm(w.target);
     this.write_(" as ");
-    this.writeTerm(w.value);
+    try {
+      this.writeTerm(w.value);
+    } catch (e) {
+      // OPA goes on with the next `with` after a value written as it stands.
+      if (!(e instanceof UnexpectedComment)) throw e;
+    }
   }
 
   /** A call that is a whole expression: infix operators written bare (`x := a + b`), a result argument as `z = x + y`. */
-  private writeExprCall(call: Extract<Term, { type: "call" }>): void {
-    const name = this.opName(call);
-    if (name === "internal.member_2" || name === "internal.member_3") {
-      this.writeIn(call.args, false);
-      return;
-    }
-    const op = INFIX[name];
-    if (!op) {
-      this.writePlainCall(call);
-      return;
-    }
-    this.checkUnaryMinus(call);
+  private writeExprCall(call: Extract<Term, { type: "call" }>, expr: Expr): void {
+    const op = this.infixOperator(call, false);
+    if (!op) return;
     if (call.args.length === 2) {
       this.writeTerm(call.args[0]);
       this.write_(` ${op} `);
-      this.writeTerm(call.args[1]);
+      try {
+        this.writeTerm(call.args[1]);
+      } catch (e) {
+        if (e instanceof UnexpectedComment && expr.with.length === 0) throw new LastOperandUnformatted(e.message);
+        throw e;
+      }
     } else if (call.args.length === 3) {
       this.writeTerm(call.args[2]);
       this.write_(" = ");
@@ -491,8 +516,32 @@ class ModuleWriter {
   // -------------------------------------------------------------------------------------------------------------
   // Terms
 
+  /** A term; on OPA's unexpected-comment signal, the term's source text as written, then the signal goes on. */
   private writeTerm(t: Term): void {
-    this.writeTermParens(false, t);
+    if (this.comments.length === 0) {
+      this.writeTermParens(false, t);
+      return;
+    }
+    const saved = { length: this.buf.length, level: this.level, comments: [...this.comments] };
+    try {
+      this.writeTermParens(false, t);
+    } catch (e) {
+      if (!(e instanceof UnexpectedComment)) throw e;
+      this.buf = this.buf.slice(0, saved.length);
+      this.level = saved.level;
+      const text = this.place(t).text;
+      const endRow = t.loc.row + (text.match(/\n/g)?.length ?? 0);
+      if (this.beforeEnd && this.beforeEnd.loc.row >= t.loc.row && this.beforeEnd.loc.row <= endRow) this.beforeEnd = null;
+      this.write_(text);
+      this.comments = saved.comments.filter((c) => {
+        if (this.commentOnFinalLine && c.loc.row === endRow) {
+          this.write_(` #${c.text}`);
+          return false;
+        }
+        return c.loc.row >= endRow;
+      });
+      throw e;
+    }
   }
 
   private writeTermParens(parens: boolean, t: Term): void {
@@ -580,44 +629,60 @@ class ModuleWriter {
     if (!this.inline) this.startLine();
   }
 
-  /** `$"a {x} b"`: literal parts re-escaped, embedded expressions formatted; multi-line and commented ones are not implemented. */
+  /**
+   * `$"a {x} b"` and ``$`a {x} b` ``: literal parts re-escaped (`{` as `\{`), embedded expressions formatted one
+   * level deeper. Comments inside a template string are not implemented.
+   */
   private writeTemplate(t: Extract<Term, { type: "template" }>): void {
-    const text = this.place(t).text;
-    if (!text.startsWith('$"') || text.includes("\n") || this.comments.some((c) => c.loc.offset > t.loc.offset && c.loc.offset < t.loc.end)) {
-      throw new UnsupportedFormatError(`row ${t.loc.row}: a multi-line or commented template string`);
+    if (this.comments.some((c) => c.loc.offset > t.loc.offset && c.loc.offset < t.loc.end)) {
+      throw new UnsupportedFormatError(`row ${t.loc.row}: a comment inside a template string`);
     }
-    this.write_('$"');
+    const raw = this.source[t.loc.offset + 1] === "`";
+    const quote = raw ? "`" : '"';
+    this.write_(`$${quote}`);
     for (const part of t.parts) {
-      if (typeof part === "string") this.write_(goQuote(part).slice(1, -1).replace(/\{/g, "\\{"));
+      if (typeof part === "string") this.write_((raw ? part : goQuote(part).slice(1, -1)).replace(/\{/g, "\\{"));
       else {
         this.write_("{");
+        this.level++;
         if ("type" in part) this.writeTerm(part);
         else this.writeExpr(part);
         this.write_("}");
+        this.down();
       }
     }
-    this.write_('"');
+    this.write_(quote);
   }
 
   /** A nested infix call is parenthesised (`a + (b * c)`); other calls are written `f(args)`. */
   private writeCall(parens: boolean, call: Extract<Term, { type: "call" }>): void {
-    const name = this.opName(call);
-    if (name === "internal.member_2" || name === "internal.member_3") {
-      this.writeIn(call.args, true);
-      return;
-    }
-    const op = INFIX[name];
-    if (!op) {
-      this.writePlainCall(call);
-      return;
-    }
-    this.checkUnaryMinus(call);
-    if (call.args.length !== 2) throw new FormatError(`row ${call.loc.row}: ${name}: arity mismatch`);
+    const op = this.infixOperator(call, true);
+    if (!op) return;
+    if (call.args.length !== 2) throw new FormatError(`row ${call.loc.row}: ${this.opName(call)}: arity mismatch`);
     if (parens) this.write_("(");
     this.writeTermParens(true, call.args[0]);
     this.write_(` ${op} `);
     this.writeTermParens(true, call.args[1]);
     if (parens) this.write_(")");
+  }
+
+  /**
+   * The operator of an infix call; `in` calls and plain calls (`f(x)`) are written here instead and give null.
+   * A three-operand `in` inside a term is parenthesised.
+   */
+  private infixOperator(call: Extract<Term, { type: "call" }>, nested: boolean): string | null {
+    const name = this.opName(call);
+    if (name === "internal.member_2" || name === "internal.member_3") {
+      this.writeIn(call.args, nested);
+      return null;
+    }
+    const op = INFIX[name];
+    if (!op) {
+      this.writePlainCall(call);
+      return null;
+    }
+    this.checkUnaryMinus(call);
+    return op;
   }
 
   /** Elements of collections and call arguments: a set union `(a | b)` keeps the parentheses it was written with. */
@@ -695,8 +760,7 @@ class ModuleWriter {
     let newlineBeforeFirst = false;
     if (lines.length === 1) {
       if (this.comments.some((c) => c.loc.row > opening.row && c.loc.row < closeRow)) {
-        // OPA keeps such a collection exactly as written.
-        throw new UnsupportedFormatError(`row ${opening.row}: a comment inside a one-line collection`);
+        throw new UnexpectedComment(`row ${opening.row}: a comment inside a one-line collection`);
       }
       if (sorted.length > 0) {
         const firstText = this.source.slice(sorted[0].loc.offset, (sorted[0] as { loc: { end?: number } }).loc.end);
@@ -766,6 +830,16 @@ class ModuleWriter {
         return "null";
       case "ref":
         return `${this.termString(t.head)}${t.path.map((p) => (p.type === "string" ? this.pathElement(p.value, KEYWORDS_V1) : `[${this.termString(p)}]`)).join("")}`;
+      case "template": {
+        // As the regal bundle shows (`test_x[$"{a} {b}"]`): parts re-escaped, embedded variables by name.
+        const quote = this.source[t.loc.offset + 1] === "`" ? "`" : '"';
+        const parts = t.parts.map((p) => {
+          if (typeof p === "string") return (quote === "`" ? p : goQuote(p).slice(1, -1)).replace(/\{/g, "\\{");
+          if ("type" in p && p.type === "var") return `{${this.varName(p.name)}}`;
+          throw new UnsupportedFormatError(`row ${t.loc.row}: a template string with expressions in a rule head`);
+        });
+        return `$${quote}${parts.join("")}${quote}`;
+      }
       default:
         throw new UnsupportedFormatError(`row ${t.loc.row}: a ${t.type} term in a rule head or call operator`);
     }
