@@ -61,6 +61,14 @@ describe("formatRego (opa fmt layout)", () => {
     expect(isFormatted(formatted, 1)).toBe(true);
   });
 
+  it("keeps a `with` on its expression's row and indents those on rows of their own (OPA 1.16)", () => {
+    // A single argument written on a row of its own joins the parentheses again in 1.16.
+    const src = "package p\n\nt if {\n\tx := f(1)\n\t\twith input as 1\n\ty := f(\n\t\t2,\n\t) with input as 2\n\tz := f(\n\t\t3,\n\t\t4,\n\t) with input as 3\n}\n";
+    expect(formatRego(src, 1)).toBe(
+      "package p\n\nt if {\n\tx := f(1)\n\t\twith input as 1\n\ty := f(2)\n\t\twith input as 2\n\tz := f(\n\t\t3,\n\t\t4,\n\t)\n\t\twith input as 3\n}\n",
+    );
+  });
+
   it("parenthesises nested infix calls and rewrites bracketed names as dots", () => {
     expect(formatRego('package p\n\nx := a + b * c if input["name"]\n', 1)).toBe("package p\n\nx := a + (b * c) if input.name\n");
   });

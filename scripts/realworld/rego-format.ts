@@ -1,8 +1,8 @@
 /**
  * OPA's canonical Rego formatting (`opa fmt`, OPA's `format.SourceWithOpts`) over the project's parser AST, for
  * Regal's `regal.is_formatted` (test support for `npm run realworld`, not part of the product). Layout follows
- * OPA's rules: source rows decide what stays on one line, comments keep their rows, blank lines are regrouped.
- * Constructs outside what is implemented throw `UnsupportedFormatError`: no answer is ever guessed.
+ * OPA 1.16's rules (the OPA Regal's test runner embeds): source rows decide what stays on one line, comments keep
+ * their rows, blank lines are regrouped. What is not implemented throws `UnsupportedFormatError`, never a guess.
  */
 import type { Body, Comment, ElseClause, Expr, Import, Module, Rule, RuleHead, Term, VarTerm, WithModifier } from "../../compiler/syntax/ast";
 import { parseModule } from "../../compiler/syntax/parser";
@@ -413,9 +413,9 @@ class ModuleWriter {
         break;
     }
     if (expr.with.length === 0) return;
-    // A `with` stays on the line where the expression's terms end; later ones on their own rows are indented.
-    const termsText = this.source.slice(expr.loc.offset, expr.with[0].loc.offset).replace(/\s+$/, "");
-    let lastRow = expr.loc.row + (termsText.match(/\n/g)?.length ?? 0);
+    // A `with` on the expression's first row stays there; the others on rows of their own are indented (OPA 1.16;
+    // 1.18 compares with the row where a multi-line expression ends instead, opa#8805).
+    let lastRow = expr.loc.row;
     let withs = expr.with;
     if (withs[0].loc.row === lastRow) {
       this.writeWith(withs[0], false);
@@ -602,24 +602,21 @@ class ModuleWriter {
         break;
       case "arraycomp":
         this.write_("[");
-        this.writeComprehension(t.head, t.head, t.body, this.place(t), "[", "]");
+        this.writeComprehension(t.head, t.head.loc.row, t.body, this.place(t), "[", "]");
         this.write_("]");
         break;
       case "setcomp":
         this.write_("{");
-        this.writeComprehension(t.head, t.head, t.body, this.place(t), "{", "}");
+        this.writeComprehension(t.head, t.head.loc.row, t.body, this.place(t), "{", "}");
         this.write_("}");
         break;
       case "objectcomp":
         this.write_("{");
-        if (t.key.loc.row - t.loc.row > 1) {
-          this.endLine();
-          this.startLine();
-        }
         this.writeTerm(t.key);
         this.write_(": ");
-        // OPA gives the value the key's location, so the value never moves to a line of its own.
-        this.writeComprehension(t.value, t.key, t.body, this.place(t), "{", "}");
+        // OPA places the value on the comprehension's opening row, so the key and value never move to a line of
+        // their own.
+        this.writeComprehension(t.value, t.loc.row, t.body, this.place(t), "{", "}");
         this.write_("}");
         break;
       case "template":
@@ -711,15 +708,15 @@ class ModuleWriter {
     }
   }
 
-  private writeComprehension(head: Term, headPlace: Term, body: Body, compr: Place, open: string, close: string): void {
-    if (headPlace.loc.row - compr.row >= 1) {
+  private writeComprehension(head: Term, headRow: number, body: Body, compr: Place, open: string, close: string): void {
+    if (headRow - compr.row >= 1) {
       this.endLine();
       this.startLine();
     }
-    const parens = head.type === "call" && this.source[headPlace.loc.offset] === "(";
+    const parens = head.type === "call" && this.source[head.loc.offset] === "(";
     this.writeTermParens(parens, head);
     this.write_(" |");
-    this.writeComprehensionBody(body, headPlace.loc.row, compr, open, close);
+    this.writeComprehensionBody(body, headRow, compr, open, close);
   }
 
   /** A comprehension or `every` body: `x; y` on one line when the source had it so, else one expression per line. */
@@ -757,18 +754,11 @@ class ModuleWriter {
       lastRow = x.loc.row;
       lines[lines.length - 1].push(x);
     });
-    let newlineBeforeFirst = false;
-    if (lines.length === 1) {
-      if (this.comments.some((c) => c.loc.row > opening.row && c.loc.row < closeRow)) {
-        throw new UnexpectedComment(`row ${opening.row}: a comment inside a one-line collection`);
-      }
-      if (sorted.length > 0) {
-        const firstText = this.source.slice(sorted[0].loc.offset, (sorted[0] as { loc: { end?: number } }).loc.end);
-        const cut = opening.text.indexOf(firstText);
-        newlineBeforeFirst = cut > 0 && opening.text.slice(0, cut).indexOf("\n") > 0;
-      }
+    // (OPA 1.18 also keeps a single element on a line of its own, opa#8845; 1.16 joins it to the brackets.)
+    if (lines.length === 1 && this.comments.some((c) => c.loc.row > opening.row && c.loc.row < closeRow)) {
+      throw new UnexpectedComment(`row ${opening.row}: a comment inside a one-line collection`);
     }
-    const multiline = lines.length > 1 || newlineBeforeFirst;
+    const multiline = lines.length > 1;
     if (multiline) {
       this.delay = true;
       this.endLine();
