@@ -177,11 +177,11 @@ function refHeadBound(head: Term, isSafe: (v: string) => boolean): boolean {
 
 function outputVarsForEq(a: Term, b: Term, safe: ReadonlySet<string>): Set<string> {
   const known = outputVarsForTerms([a, b], safe);
-  for (const v of safe) known.add(v);
-  const unifier = new Unifier(known);
+  // Consulted, not copied: `safe` holds every variable bound before, so a copy per expression is quadratic.
+  const unifier = new Unifier({ has: (v) => safe.has(v) || known.has(v) });
   unifier.unify(a, b);
   for (const v of unifier.unified) known.add(v);
-  for (const v of safe) known.delete(v);
+  for (const v of known) if (safe.has(v)) known.delete(v);
   return known;
 }
 
@@ -200,7 +200,7 @@ class Unifier {
   readonly unified = new Set<string>();
   private readonly unknown = new Map<string, Set<string>>();
 
-  constructor(private readonly safe: ReadonlySet<string>) {}
+  constructor(private readonly safe: { has(v: string): boolean }) {}
 
   private isSafe(v: string): boolean {
     return this.safe.has(v) || this.unified.has(v);

@@ -131,19 +131,21 @@ export class SafetyChecker {
       const vars = unsafe.get(e);
       if (!placed.has(e) && vars) for (const v of vars) problems.push({ name: v, expr: e, loc: findVar(e, v) ?? e.loc });
     }
+    // The closure checks only read `g` (copying it where they add variables), so it is passed as is, not copied
+    // per expression: a body of tens of thousands of expressions is checked in linear time.
     const g = new Set(globals);
     const out = order.map((e, i) => {
       if (i > 0) exprVars(order[i - 1], SAFETY, g);
-      return this.closuresInExpr(e, new Set(g), problems);
+      return this.closuresInExpr(e, g, problems);
     });
-    for (const e of body) if (!placed.has(e)) out.push(this.closuresInExpr(e, new Set(g), problems));
+    for (const e of body) if (!placed.has(e)) out.push(this.closuresInExpr(e, g, problems));
     return { body: problems.length > 0 ? out : this.negations.hoist(out), unsafe: problems };
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // Closures
 
-  private closuresInExpr(e: Expr, g: Set<string>, unsafe: UnsafeVar[]): Expr {
+  private closuresInExpr(e: Expr, g: ReadonlySet<string>, unsafe: UnsafeVar[]): Expr {
     const withs = e.with.map((w) => (isFunctionValue(w.value) ? w : { ...w, value: this.closuresInTerm(w.value, g, unsafe) }));
     const b = e.body;
     switch (b.type) {
@@ -174,7 +176,7 @@ export class SafetyChecker {
     }
   }
 
-  private closuresInTerm(t: Term, g: Set<string>, unsafe: UnsafeVar[]): Term {
+  private closuresInTerm(t: Term, g: ReadonlySet<string>, unsafe: UnsafeVar[]): Term {
     switch (t.type) {
       case "ref":
         return { ...t, head: this.closuresInTerm(t.head, g, unsafe), path: t.path.map((p) => this.closuresInTerm(p, g, unsafe)) };
@@ -219,7 +221,7 @@ export class SafetyChecker {
   }
 
   /** A comprehension's head variables must be bound by its body or by the variables it closes over. */
-  private comprehensionBody(body: Body, head: Term[], g: Set<string>, unsafe: UnsafeVar[]): Body {
+  private comprehensionBody(body: Body, head: Term[], g: ReadonlySet<string>, unsafe: UnsafeVar[]): Body {
     const bound = bodyVars(body, SAFETY, new Set(g));
     for (const t of head) {
       for (const v of termVars(t, SAFETY)) if (!bound.has(v)) unsafe.push({ name: v, expr: null, loc: findVar(t, v) ?? t.loc });

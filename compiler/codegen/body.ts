@@ -439,14 +439,18 @@ export class BodyPlanner {
   planTerms(terms: readonly Term[], k: (vals: Val[]) => void): void {
     const vals: Val[] = [];
     const done = new Set<number>();
+    // Terms before `pending` are all planned: the search for the next one starts there, so a literal of tens of
+    // thousands of elements is planned in linear time.
+    let pending = 0;
     const step = (): void => {
       for (;;) {
         if (done.size === terms.length) return k(vals);
+        while (done.has(pending)) pending++;
         let next = -1;
-        for (let i = 0; i < terms.length && next < 0; i++) {
+        for (let i = pending; i < terms.length && next < 0; i++) {
           if (!done.has(i) && (this.isStraightLine(terms[i]) || !this.waitsForBinding(terms[i]))) next = i;
         }
-        if (next < 0) next = [...terms.keys()].find((i) => !done.has(i))!;
+        if (next < 0) next = pending;
         done.add(next);
         // Straight-line terms are planned in a loop, not nested in each other's continuations, so that long
         // literals and operator chains (`[e0, …, e699]`, `0 + 1 + … + 999`) do not exhaust the JS stack.
@@ -540,6 +544,55 @@ export class BodyPlanner {
       case "ref":
         return this.planRef(t, k);
       case "array":
+      case "set":
+      case "object":
+        if (this.isStraightLine(t)) return k(this.straightLineCollection(t));
+        return this.planCollection(t, k);
+      case "arraycomp":
+      case "setcomp":
+        return this.planCollectionComprehension(t.type, t.head, t.body, k);
+      case "objectcomp":
+        return this.planObjectComprehension(t.key, t.value, t.body, k);
+      case "call":
+        return this.planCall(t, k);
+      case "template":
+        return this.planTemplate(t.parts, k);
+      default:
+        throw new CodegenError(`unexpected ${t.type} term`, t);
+    }
+  }
+
+  /**
+   * A literal whose elements are straight-line: each element goes into the collection as soon as it is computed,
+   * in the order `planTerms` would compute them, so its temporary is dead before the next element's and a literal
+   * of any length needs a few Wasm locals, not one per element.
+   */
+  private straightLineCollection(t: Term & { type: "array" | "set" | "object" }): Val {
+    if (t.type === "array") {
+      this.callRt("opa_array_with_cap", t.items.length);
+      const arr = this.temp();
+      for (const item of t.items) this.callRt("opa_array_append", arr, this.straightLine(item));
+      return arr;
+    }
+    if (t.type === "set") {
+      this.callRt("opa_set");
+      const set = this.temp();
+      for (const item of t.items) this.callRt("opa_set_add", set, this.straightLine(item));
+      return set;
+    }
+    this.callRt("opa_object");
+    const obj = this.temp();
+    for (const [key, value] of t.entries) {
+      const kv = this.straightLine(key);
+      this.callRt("opa_object_insert", obj, kv, this.straightLine(value));
+    }
+    return obj;
+  }
+
+  /** A literal with an element that iterates or binds: every element is planned first, nested in continuations. */
+  private planCollection(t: Term & { type: "array" | "set" | "object" }, k: (v: Val) => void): void {
+    switch (t.type) {
+      case "array":
         return this.planTerms(t.items, (vals) => {
           this.callRt("opa_array_with_cap", vals.length);
           const arr = this.temp();
@@ -563,17 +616,6 @@ export class BodyPlanner {
             k(obj);
           },
         );
-      case "arraycomp":
-      case "setcomp":
-        return this.planCollectionComprehension(t.type, t.head, t.body, k);
-      case "objectcomp":
-        return this.planObjectComprehension(t.key, t.value, t.body, k);
-      case "call":
-        return this.planCall(t, k);
-      case "template":
-        return this.planTemplate(t.parts, k);
-      default:
-        throw new CodegenError(`unexpected ${t.type} term`, t);
     }
   }
 

@@ -525,13 +525,14 @@ export class RuleFunctions {
 const MAX_WASM_LOCALS = 50000;
 
 /**
- * A rule's function, or a diagnostic at the rule when it needs more locals than engines load: each intermediate
- * value takes one, so an operator chain some 50,000 terms long (OPA parses up to 99,993) cannot be one function.
+ * A rule's function, or a diagnostic at the rule when it needs more locals than engines load. Temporaries share
+ * slots once dead, so only values live at once count: many variables bound in one body, or values kept for
+ * backtracking, not the length of an operator chain.
  */
 function finishWithinLocalLimit(fb: FunctionBuilder, node: RuleNode): Uint8Array {
-  if (fb.localCount > MAX_WASM_LOCALS) {
+  if (fb.slotCount > MAX_WASM_LOCALS) {
     const at = node.rules.find((r) => r.rule.loc) ?? node.rules[0];
-    const message = `rule needs ${fb.localCount} Wasm locals, more than the ${MAX_WASM_LOCALS} engines load in one function; split its expression into several rules`;
+    const message = `rule needs ${fb.slotCount} Wasm locals, more than the ${MAX_WASM_LOCALS} engines load in one function; split its expression into several rules`;
     throw new CodegenError(message, at.rule);
   }
   return fb.finish();

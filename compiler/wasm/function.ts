@@ -1,9 +1,10 @@
 /**
  * Builds one function body: locals, instructions and structured control flow with named labels, so callers
  * branch to a label object rather than counting block depths. `finish()` yields the encoded body the linker
- * stores in the code section.
+ * stores in the code section, with locals whose values are never live at once sharing a slot (local-slots.ts).
  */
 import { BLOCK_VOID, ByteWriter, Op, ValType } from "./encoding";
+import { LocalLiveness, SlotAssignment } from "./local-slots";
 
 /** A branch target: the block or loop it belongs to must still be open when a branch to it is emitted. */
 export interface Label {
@@ -16,17 +17,29 @@ export class FunctionBuilder {
   private readonly localTypes: ValType[] = [];
   private readonly open: Label[] = [];
   private nextLabel = 0;
+  private readonly liveness = new LocalLiveness();
+  /** Where a local's slot index goes in `code` (written at `finish()`, once slots are assigned), and its local. */
+  private readonly slotSites: number[] = [];
+  private readonly slotLocals: number[] = [];
+  private slots?: SlotAssignment;
 
   constructor(readonly paramCount: number) {}
 
   /** A fresh i32 local (parameters are locals 0..paramCount-1). */
   local(type: ValType = ValType.I32): number {
     this.localTypes.push(type);
+    this.liveness.declare(type);
     return this.paramCount + this.localTypes.length - 1;
   }
 
+  /** Locals asked for so far, parameters included (each distinct, however many slots they end up sharing). */
   get localCount(): number {
     return this.paramCount + this.localTypes.length;
+  }
+
+  /** The locals the encoded function declares, parameters included: what engines limit. */
+  get slotCount(): number {
+    return this.paramCount + this.assignSlots().slotTypes.length;
   }
 
   op(opcode: Op): this {
@@ -74,17 +87,27 @@ export class FunctionBuilder {
   }
 
   get(local: number): this {
-    this.code.byte(Op.LocalGet).u32(local);
-    return this;
+    return this.localOp(Op.LocalGet, local, false);
   }
 
   set(local: number): this {
-    this.code.byte(Op.LocalSet).u32(local);
-    return this;
+    return this.localOp(Op.LocalSet, local, true);
   }
 
   tee(local: number): this {
-    this.code.byte(Op.LocalTee).u32(local);
+    return this.localOp(Op.LocalTee, local, true);
+  }
+
+  private localOp(opcode: Op, local: number, write: boolean): this {
+    this.code.byte(opcode);
+    if (local < this.paramCount) {
+      this.code.u32(local);
+      return this;
+    }
+    if (this.slots) throw new Error("function builder: local used after finish");
+    this.liveness.access(local - this.paramCount, write);
+    this.slotSites.push(this.code.length);
+    this.slotLocals.push(local - this.paramCount);
     return this;
   }
 
@@ -119,7 +142,9 @@ export class FunctionBuilder {
   block(body: (exit: Label) => void): this {
     const label = this.push("block");
     this.code.byte(Op.Block).byte(BLOCK_VOID);
+    this.liveness.open("block");
     body(label);
+    this.liveness.close("block");
     this.pop(label);
     return this;
   }
@@ -128,7 +153,9 @@ export class FunctionBuilder {
   loop(body: (top: Label) => void): this {
     const label = this.push("loop");
     this.code.byte(Op.Loop).byte(BLOCK_VOID);
+    this.liveness.open("loop");
     body(label);
+    this.liveness.close("loop");
     this.pop(label);
     return this;
   }
@@ -137,11 +164,14 @@ export class FunctionBuilder {
   ifElse(then: () => void, otherwise?: () => void): this {
     const label = this.push("block");
     this.code.byte(Op.If).byte(BLOCK_VOID);
+    this.liveness.open("if");
     then();
     if (otherwise) {
       this.code.byte(Op.Else);
+      this.liveness.otherArm();
       otherwise();
     }
+    this.liveness.close("if");
     this.pop(label);
     return this;
   }
@@ -173,17 +203,29 @@ export class FunctionBuilder {
   /** The encoded body: local declarations, instructions and the final `end`. */
   finish(): Uint8Array {
     if (this.open.length !== 0) throw new Error("function builder: unclosed block");
-    const w = new ByteWriter(this.code.length + 16);
+    const { slotOf, slotTypes } = this.assignSlots();
+    const code = this.code.finish();
+    const w = new ByteWriter(code.length + 3 * this.slotSites.length + 16);
     const groups: Array<[number, ValType]> = [];
-    for (const t of this.localTypes) {
+    for (const t of slotTypes) {
       const last = groups[groups.length - 1];
       if (last && last[1] === t) last[0]++;
       else groups.push([1, t]);
     }
     w.u32(groups.length);
     for (const [n, t] of groups) w.u32(n).byte(t);
-    w.bytes(this.code.finish()).byte(Op.End);
+    let copied = 0;
+    for (let i = 0; i < this.slotSites.length; i++) {
+      const site = this.slotSites[i];
+      w.bytes(code.subarray(copied, site)).u32(this.paramCount + slotOf[this.slotLocals[i]]);
+      copied = site;
+    }
+    w.bytes(code.subarray(copied)).byte(Op.End);
     return w.finish();
+  }
+
+  private assignSlots(): SlotAssignment {
+    return (this.slots ??= this.liveness.assign());
   }
 
   private push(kind: Label["kind"]): Label {
