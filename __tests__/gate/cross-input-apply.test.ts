@@ -7,7 +7,6 @@
 import { promises as fs } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { GetBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import { check, render } from "../../gate/cli";
 import { GateResult } from "../../gate/report";
 import { LocalS3, localS3Client, startLocalS3 } from "../../local-s3";
@@ -15,6 +14,7 @@ import { runTerraform } from "../../scripts/terraform-cli";
 import { terraformEnvironment, TerraformEnvironment } from "../../scripts/terraform-env";
 import { copyRoot, FIXTURES, plan } from "./fixture-plans";
 import { findings } from "./gate-results";
+import { methodsFromAnyOrigin } from "./s3-cors-state";
 
 // Under a loaded machine each terraform run takes far longer than its usual few seconds.
 jest.setTimeout(900_000);
@@ -54,21 +54,7 @@ async function applyInOrder(terraform: TerraformEnvironment, name: string, order
   const plans = [await plan(terraform, dir("labeling"), "gt-plan", ["-refresh=false"]), await plan(terraform, dir("platform"), "gt-plan")];
   const result = check(plans.map((p) => path.relative(monorepo, p)), { cwd: monorepo });
   for (const root of order) await runTerraform(terraform, dir(root), ["apply", "-input=false", "-no-color", "-lock=false", "gt-plan.tfplan"]);
-  return { monorepo, result, endState: await endStateOf(localS3Client(s3)) };
-}
-
-async function endStateOf(client: S3Client): Promise<Run["endState"]> {
-  const out: Run["endState"] = {};
-  for (const Bucket of BUCKETS) {
-    try {
-      const rules = (await client.send(new GetBucketCorsCommand({ Bucket }))).CORSRules ?? [];
-      out[Bucket] = rules.filter((r) => r.AllowedOrigins?.includes("*")).flatMap((r) => r.AllowedMethods ?? []).sort();
-    } catch (e) {
-      if ((e as { name?: string }).name !== "NoSuchCORSConfiguration") throw e;
-      out[Bucket] = null;
-    }
-  }
-  return out;
+  return { monorepo, result, endState: await methodsFromAnyOrigin(localS3Client(s3), BUCKETS) };
 }
 
 beforeAll(async () => {

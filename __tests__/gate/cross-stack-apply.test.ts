@@ -7,7 +7,6 @@
 import { promises as fs } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { GetBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -18,6 +17,7 @@ import { LocalS3, localS3Client, localS3ProviderConfig, startLocalS3 } from "../
 import { runTerraform } from "../../scripts/terraform-cli";
 import { terraformEnvironment, TerraformEnvironment } from "../../scripts/terraform-env";
 import { findings } from "./gate-results";
+import { methodsFromAnyOrigin } from "./s3-cors-state";
 
 // Under a loaded machine each terraform run takes far longer than its usual few seconds.
 jest.setTimeout(900_000);
@@ -51,20 +51,6 @@ function synth(outdir: string, endpoint: string): void {
   app.synth();
 }
 
-async function endStateOf(client: S3Client): Promise<Record<string, string[] | null>> {
-  const out: Record<string, string[] | null> = {};
-  for (const Bucket of BUCKETS) {
-    try {
-      const rules = (await client.send(new GetBucketCorsCommand({ Bucket }))).CORSRules ?? [];
-      out[Bucket] = rules.filter((r) => r.AllowedOrigins?.includes("*")).flatMap((r) => r.AllowedMethods ?? []).sort();
-    } catch (e) {
-      if ((e as { name?: string }).name !== "NoSuchCORSConfiguration") throw e;
-      out[Bucket] = null;
-    }
-  }
-  return out;
-}
-
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), "gate-cross-stack-apply-"));
   s3 = await startLocalS3();
@@ -76,7 +62,7 @@ beforeAll(async () => {
   const apply = async (stack: string) => {
     const dir = path.join(outdir, "stacks", stack);
     await runTerraform(terraform, dir, ["apply", "-input=false", "-no-color", "-auto-approve", "-lock=false"]);
-    endStates.push(await endStateOf(client));
+    endStates.push(await methodsFromAnyOrigin(client, BUCKETS));
   };
   for (const stack of ["labeling", "platform"]) await runTerraform(terraform, path.join(outdir, "stacks", stack), ["init", "-input=false", "-no-color"]);
   await apply("labeling");

@@ -7,16 +7,17 @@
  */
 import { promises as fs } from "fs";
 import * as path from "path";
-import { CreateBucketCommand, GetBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { LocalS3, localS3Client } from "../../local-s3";
 import { runTerraform } from "../../scripts/terraform-cli";
 import { TerraformEnvironment } from "../../scripts/terraform-env";
 import { copyRoot, FIXTURES, plan } from "./fixture-plans";
+import { corsOf, CorsState } from "./s3-cors-state";
 
 export const SEMANTICS = path.join(FIXTURES, "semantics");
 
 /** A bucket's CORS as S3 holds it after an apply: its rules, or null when it has none. */
-export type CorsState = Array<{ AllowedMethods?: string[]; AllowedOrigins?: string[] }> | null;
+export type { CorsState };
 
 export interface SemanticsPlans {
   /** v1 state, `-target` of one bucket whose CORS the plan does not touch. */
@@ -56,20 +57,6 @@ export const ORDERING_BUCKETS = [
 ].map((b) => `gt-ord-${b}`);
 
 export const REJECTED_BUCKETS = ["accepted", "patch", "lower-case", "no-method", "two-wildcard", "header"].map((b) => `gt-rej-${b}`);
-
-async function corsOf(client: S3Client, buckets: readonly string[]): Promise<Record<string, CorsState>> {
-  const out: Record<string, CorsState> = {};
-  for (const Bucket of buckets) {
-    try {
-      const rules = (await client.send(new GetBucketCorsCommand({ Bucket }))).CORSRules ?? [];
-      out[Bucket] = rules.map((r) => ({ AllowedMethods: r.AllowedMethods, AllowedOrigins: r.AllowedOrigins }));
-    } catch (e) {
-      if ((e as { name?: string }).name !== "NoSuchCORSConfiguration") throw e;
-      out[Bucket] = null;
-    }
-  }
-  return out;
-}
 
 const apply = (terraform: TerraformEnvironment, dir: string, planFile: string, okCodes: number[] = [0]) =>
   runTerraform(terraform, dir, ["apply", "-input=false", "-no-color", "-lock=false", planFile], okCodes);
