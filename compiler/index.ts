@@ -16,7 +16,7 @@ import { isStackExhausted, onDeepStack, runOnDeepStack } from "./deep-stack";
 
 export type { Diagnostic, DiagnosticCode, Severity as DiagnosticSeverity } from "./diagnostics";
 export type { Location } from "./syntax/ast";
-export type { TraceOp, TraceSite } from "./trace/sites";
+export type { TraceLocation, TraceNodeKind, TraceOp, TraceSite } from "./trace/sites";
 export type { Json } from "./builtins/host/rego-module";
 
 export interface SourceFile {
