@@ -72,14 +72,16 @@ describe("regoc test --timeout", () => {
   });
 
   test("with --explain full a stopped test keeps the trace it recorded up to its timeout, and the next test's starts afresh", async () => {
-    const dir = workspace({ "p_test.rego": `package p\n\n${LOOPING_TEST}\ntest_ok if {\n\tx := 1\n\tx == 1\n}\n` });
-    const out = await regoc(dir, "test", "--format", "json", "--explain", "full", "--timeout", "500ms", ".");
+    // The stopped test spins in a builtin, so its trace stays a few events long.
+    const suite = "package p\n\ntest_spin if {\n\tx := 1\n\tacme.spin()\n}\n\ntest_ok if {\n\tx := 1\n\tx == 1\n}\n";
+    const dir = workspace({ "acme.js": SPIN_BUILTINS, "p_test.rego": suite });
+    const out = await regoc(dir, "test", "--format", "json", "--explain", "full", "--timeout", "500ms", "--builtins", "acme.js", ".");
     const results = JSON.parse(out.stdout) as Array<{ name: string; error?: unknown; trace?: Array<{ Op: string; Location?: { row: number } }> }>;
-    const [loop, ok] = results;
-    expect(loop.error).toEqual({ code: "eval_cancel_error", message: "context deadline exceeded" });
-    // The loop's body was entered and its first expression evaluated before the timeout stopped it.
-    expect(loop.trace?.some((e) => e.Op === "Enter" && e.Location?.row === 3)).toBe(true);
-    expect(loop.trace?.some((e) => e.Op === "Eval" && e.Location?.row === 4)).toBe(true);
+    const [spin, ok] = results;
+    expect(spin.error).toEqual({ code: "eval_cancel_error", message: "context deadline exceeded" });
+    // The body was entered and its expressions evaluated up to the call the timeout stopped.
+    expect(spin.trace?.some((e) => e.Op === "Enter" && e.Location?.row === 3)).toBe(true);
+    expect(spin.trace?.some((e) => e.Op === "Eval" && e.Location?.row === 5)).toBe(true);
     // The passing test's trace is its own: its query's Enter first, nothing from the stopped evaluation.
     expect(ok.trace?.[0]?.Op).toBe("Enter");
     expect(ok.trace?.some((e) => (e.Location?.row ?? 0) >= 3 && (e.Location?.row ?? 0) <= 6)).toBe(false);

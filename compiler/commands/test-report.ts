@@ -153,9 +153,9 @@ function errorJson(text: string): Record<string, unknown> {
 }
 
 /**
- * The JSON report in parts, one per test: a full trace of every test of a real suite can outgrow the longest
- * string JavaScript can hold (about 512 MiB), so the report is written part by part. The parts joined are
- * `JSON.stringify(report, null, 2)` and a newline.
+ * The JSON report in parts: a full trace of a real suite, or of one long test, can outgrow the longest string
+ * JavaScript can hold (about 512 MiB), so each test is written on its own and its trace event by event, in parts
+ * of about a megabyte. The parts joined are `JSON.stringify(report, null, 2)` and a newline.
  */
 export function* jsonReport(results: readonly TestResult[]): Generator<string> {
   if (results.length === 0) {
@@ -163,10 +163,31 @@ export function* jsonReport(results: readonly TestResult[]): Generator<string> {
     return;
   }
   for (let i = 0; i < results.length; i++) {
-    const item = JSON.stringify(resultJson(results[i]), null, 2).replace(/\n/g, "\n  ");
-    yield `${i === 0 ? "[\n" : ",\n"}  ${item}${i === results.length - 1 ? "\n]\n" : ""}`;
+    const r = results[i];
+    const open = i === 0 ? "[\n" : ",\n";
+    const close = i === results.length - 1 ? "\n]\n" : "";
+    const item = JSON.stringify(resultJson(r), null, 2).replace(/\n/g, "\n  ");
+    if (!r.trace?.length) {
+      yield `${open}  ${item}${close}`;
+      continue;
+    }
+    // The trace stands where resultJson left its placeholder: between the test's name and its output.
+    const [before, after] = item.split(JSON.stringify(TRACE_SLOT));
+    let part = `${open}  ${before}[`;
+    for (let k = 0; k < r.trace.length; k++) {
+      part += `${k === 0 ? "" : ","}\n      ${JSON.stringify(traceEventJson(r.trace[k]), null, 2).replace(/\n/g, "\n      ")}`;
+      if (part.length >= PART_CHARS) {
+        yield part;
+        part = "";
+      }
+    }
+    yield `${part}\n    ]${after}${close}`;
   }
 }
+
+/** Where a test's trace goes in its JSON object, written apart by jsonReport. */
+const TRACE_SLOT = "\u0000trace\u0000";
+const PART_CHARS = 1 << 20;
 
 function resultJson(r: TestResult): Record<string, unknown> {
   return {
@@ -175,7 +196,7 @@ function resultJson(r: TestResult): Record<string, unknown> {
     ...(r.subResults.length ? { sub_results: subResultJson(r.subResults) } : {}),
     package: r.pkg,
     name: r.name,
-    ...(r.trace?.length ? { trace: r.trace.map(traceEventJson) } : {}),
+    ...(r.trace?.length ? { trace: TRACE_SLOT } : {}),
     ...(r.output.length ? { output: Buffer.from(r.output.join("\n") + "\n").toString("base64") } : {}),
     duration: Math.round(r.durationNs),
     ...(r.fail ? { fail: true } : {}),
